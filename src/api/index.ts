@@ -1,0 +1,7 @@
+// The public face of api: object types, schemas, the kind registry.
+export type { KubeObject, KubeList, ObjectMeta, ListMeta, OwnerReference, ManagedFieldsEntry, GroupVersionKind, GroupVersionResource } from "./object.js";
+export { apiVersionOf, parseApiVersion } from "./object.js";
+export type { Schema, Definitions } from "./schema.js";
+export type { ResourceType, Verb, Subresources, CustomSubresource, SubresourceAction, WriteContext, Strategy, TableColumn, TableConvertor } from "./resource-type.js";
+export { allVerbs } from "./resource-type.js";
+export type { RestRequest, RestResponse, RestHandler, HttpMethod, UserInfo, WatchEventBody } from "./rest.js";

@@ -1,0 +1,107 @@
+import type { FieldError } from "../machinery/index.js";
+import type { KubeObject } from "./object.js";
+import type { Definitions } from "./schema.js";
+
+/**
+ * An entry in the kind registry: everything the generic API server needs to serve one
+ * resource. Nothing in the API server is written for one resource alone; what differs
+ * between resources is here, as data and small functions.
+ */
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  /** Lower-case plural used in URLs: "pods". */
+  plural: string;
+  /** Lower-case singular: "pod". */
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  /** e.g. ["all"] for `kubectl get all`. */
+  categories?: string[];
+  /** Verbs served; defaults to all eight. */
+  verbs?: Verb[];
+  /** Name of the object's schema in `definitions`. */
+  definition: string;
+  /** The schemas this resource brings (its own and the types it uses), by upstream name. */
+  definitions: Definitions;
+  subresources?: Subresources;
+  strategy?: Strategy;
+}
+
+export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
+
+export const allVerbs: Verb[] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+export interface Subresources {
+  /** `/status`: writes there change only `.status`; writes to the main resource leave `.status` alone. */
+  status?: boolean;
+  /** `/scale`, as the `autoscaling/v1` Scale kind. Paths are dotted JSON paths, as in CRD's scale subresource. */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /** Subresources with their own behaviour (pods/binding, pods/eviction…). */
+  custom?: Record<string, CustomSubresource>;
+}
+
+/**
+ * A subresource that turns a request into a change of its parent object, e.g.
+ * `pods/binding` sets `spec.nodeName`. The API server stores the result with the usual
+ * compare-and-swap and retries on conflict.
+ */
+export interface CustomSubresource {
+  /** The kind of the request body, for discovery: "Binding", "Eviction". */
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: Verb[];
+  /** For create: given the current parent and the request body, what to do. Throw an ApiError to refuse. */
+  create?(parent: KubeObject, body: KubeObject): SubresourceAction;
+}
+
+export type SubresourceAction =
+  | { action: "update"; object: KubeObject; response?: unknown }
+  | { action: "delete"; gracePeriodSeconds?: number; response?: unknown };
+
+/** What a write is: for validation and field resets. */
+export interface WriteContext {
+  operation: "create" | "update";
+  /** "" for the main resource, "status" for the status subresource. */
+  subresource: string;
+}
+
+export interface Strategy {
+  /** Fill upstream's defaults in place (pkg/apis/<group>/v1/defaults.go). Runs on every write, before validation. */
+  defaults?(obj: KubeObject): void;
+  /** Semantic validation beyond the schema's types; field paths as upstream ("spec.containers[0].image"). */
+  validate?(obj: KubeObject, old: KubeObject | undefined, ctx: WriteContext): FieldError[];
+  /** Server-side printing columns and cells for `as=Table`. */
+  table?: TableConvertor;
+  /** Field selectors supported besides metadata.name and metadata.namespace, e.g. "spec.nodeName". */
+  fieldSelectors?: Record<string, (obj: KubeObject) => string | undefined>;
+  /** On create: set server-owned fields (e.g. pod status.phase = Pending). */
+  prepareForCreate?(obj: KubeObject): void;
+  /** On update of the main resource: keep server-owned fields from `old`. */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
+  /**
+   * Graceful deletion: the grace period to apply when deleting, given the request's
+   * `gracePeriodSeconds` (undefined when absent). Returning 0 or undefined deletes at once.
+   * Pods: default spec.terminationGracePeriodSeconds; 0 when not yet scheduled.
+   */
+  gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
+  /** Does this write change the spec (so generation bumps)? Defaults to "anything but metadata and status changed". */
+  specChanged?(obj: KubeObject, old: KubeObject): boolean;
+}
+
+export interface TableColumn {
+  name: string;
+  type: "string" | "integer" | "number" | "boolean" | "date";
+  format?: string;
+  description: string;
+  /** 0 = always shown; 1 = only with -o wide. */
+  priority: number;
+}
+
+export interface TableConvertor {
+  columns: TableColumn[];
+  /** Cells in column order. Dates are RFC 3339 strings. */
+  cells(obj: KubeObject, now: Date): unknown[];
+}
