@@ -39,6 +39,8 @@ export interface RestResponse {
   watch?: AsyncIterable<WatchEventBody>;
   /** Plain-text responses (logs, /healthz): sent as text/plain. */
   text?: string;
+  /** Bytes in another media type (e.g. the protobuf form of /openapi/v2). */
+  raw?: { contentType: string; data: Uint8Array };
 }
 
 export interface WatchEventBody {
