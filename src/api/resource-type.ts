@@ -89,6 +89,17 @@ export interface Strategy {
   gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
   /** Does this write change the spec (so generation bumps)? Defaults to "anything but metadata and status changed". */
   specChanged?(obj: KubeObject, old: KubeObject): boolean;
+  /** Set metadata.generation (1 on create, +1 on spec change), as upstream does for pods, deployments, jobs… */
+  tracksGeneration?: boolean;
+  /** With a status subresource, create normally drops `.status`; nodes keep what the kubelet sends. */
+  keepStatusOnCreate?: boolean;
+  /**
+   * Deletion requested and nothing else holds it: return an object to store instead of
+   * deleting (e.g. a namespace turns Terminating and waits for its content to go).
+   */
+  onDelete?(obj: KubeObject): KubeObject | undefined;
+  /** With deletionTimestamp set: may the object go now? (checked after every update; metadata.finalizers are checked generically) */
+  readyToDelete?(obj: KubeObject): boolean;
 }
 
 export interface TableColumn {
