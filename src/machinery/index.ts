@@ -9,3 +9,5 @@ export { parseLabelSelector } from "./label-parser.js";
 export { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue, regexError, DNS1123LabelMaxLength, DNS1123SubdomainMaxLength, DNS1035LabelMaxLength, LabelValueMaxLength } from "./validation.js";
 export { nameIsDNSSubdomain, nameIsDNSLabel, nameIsDNS1035Label, validateLabels, validateAnnotations, annotationsSize, validateFinalizers, validateObjectMeta, TotalAnnotationSizeLimitB } from "./object-meta-validation.js";
 export type { NameValidator, ObjectMetaFields, ObjectMetaOptions } from "./object-meta-validation.js";
+export { FieldSelector, parseFieldSelector, fieldSelectorFromSet, fieldLabelNotSupported, escapeFieldValue, unescapeFieldValue } from "./fields.js";
+export type { FieldOperator, FieldRequirement, FieldGetter, FieldTransform } from "./fields.js";
