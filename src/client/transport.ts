@@ -1,0 +1,37 @@
+import type { RestHandler, UserInfo } from "../api/index.js";
+
+/**
+ * How the Client reaches an API server: the same function shape the API server's core
+ * answers with. The in-process transport IS the server's handler (no HTTP, same
+ * semantics); `httpTransport` speaks HTTPS to a remote one.
+ *
+ * What a transport promises the Client:
+ * - Non-2xx answers come back as a `RestResponse` with a `Status` body, never as a throw;
+ *   throws mean the server could not be reached (connection refused, TLS, abort).
+ * - A watch request (`query.watch === "true"`) answered 2xx carries `watch`: events in
+ *   server order, ending when the server ends the watch or `request.signal` aborts.
+ * - Retrying is not the transport's job.
+ */
+export type Transport = RestHandler;
+
+/** The identity the control plane uses for its own in-process calls (upstream's loopback client). */
+export const loopbackUser: UserInfo = {
+  username: "system:apiserver",
+  groups: ["system:authenticated", "system:masters"],
+};
+
+/**
+ * The in-process transport: hands requests straight to the API server's handler, as
+ * `user` (default: the loopback identity) unless the request names one. The body is
+ * copied, as serializing would: the server defaults objects in place and must not
+ * change the caller's.
+ */
+export function inProcessTransport(handler: RestHandler, options: { user?: UserInfo } = {}): Transport {
+  const user = options.user ?? loopbackUser;
+  return (request) =>
+    handler({
+      ...request,
+      user: request.user ?? user,
+      body: request.body === undefined ? undefined : structuredClone(request.body),
+    });
+}
