@@ -11,3 +11,5 @@ export { nameIsDNSSubdomain, nameIsDNSLabel, nameIsDNS1035Label, validateLabels,
 export type { NameValidator, ObjectMetaFields, ObjectMetaOptions } from "./object-meta-validation.js";
 export { FieldSelector, parseFieldSelector, fieldSelectorFromSet, fieldLabelNotSupported, escapeFieldValue, unescapeFieldValue } from "./fields.js";
 export type { FieldOperator, FieldRequirement, FieldGetter, FieldTransform } from "./fields.js";
+export { Quantity, QuantityError, parseQuantity, compareQuantities, quantityErrors } from "./quantity.js";
+export type { QuantityFormat } from "./quantity.js";
