@@ -1,0 +1,51 @@
+// Small validation helpers shared by the core/v1 strategies.
+import { fieldError, nameIsDNSSubdomain } from "../../../machinery/index.js";
+import type { FieldError, NameValidator } from "../../../machinery/index.js";
+import type { KubeObject } from "../../object.js";
+
+/** The name rule of a kind (upstream's ValidateNameFunc): metadata.name, and generateName as a prefix. */
+export function validateName(obj: KubeObject, nameFn: NameValidator = nameIsDNSSubdomain): FieldError[] {
+  const errs: FieldError[] = [];
+  const { name, generateName } = obj.metadata ?? {};
+  if (generateName) for (const msg of nameFn(generateName, true)) errs.push(fieldError.invalid("metadata.generateName", generateName, msg));
+  if (!name) errs.push(fieldError.required("metadata.name", "name or generateName is required"));
+  else for (const msg of nameFn(name, false)) errs.push(fieldError.invalid("metadata.name", name, msg));
+  return errs;
+}
+
+/** validation.IsValidPortNum. */
+export function portNumErrors(port: number): string[] {
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : ["must be between 1 and 65535, inclusive"];
+}
+
+/** validation.IsValidPortName (IANA_SVC_NAME). */
+export function portNameErrors(name: string): string[] {
+  const errs: string[] = [];
+  if (name.length > 15) errs.push("must be no more than 15 characters");
+  if (!/^[-a-z0-9]+$/.test(name)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+  if (!/[a-z]/.test(name)) errs.push("must contain at least one letter (a-z)");
+  if (name.includes("--")) errs.push("must not contain consecutive hyphens");
+  if (name.startsWith("-") || name.endsWith("-")) errs.push("must not begin or end with a hyphen");
+  return errs;
+}
+
+export function nonNegative(field: string, value: number | undefined): FieldError[] {
+  return value !== undefined && value < 0 ? [fieldError.invalid(field, value, "must be greater than or equal to 0")] : [];
+}
+
+export function supported(field: string, value: string | undefined, values: string[]): FieldError[] {
+  return value !== undefined && !values.includes(value) ? [fieldError.notSupported(field, value, values)] : [];
+}
+
+/** A deep equality for JSON values (spec immutability checks). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const ka = Object.keys(ra).filter((k) => ra[k] !== undefined);
+  const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => jsonEqual(ra[k], rb[k]));
+}
