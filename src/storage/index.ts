@@ -4,3 +4,5 @@ export { MemoryStore } from "./memory/memory-store.js";
 export type { MemoryStoreOptions } from "./memory/memory-store.js";
 export { runStoreContract } from "./contract.js";
 export type { StoreContractOptions } from "./contract.js";
+export { SqliteStore } from "./sqlite/sqlite-store.js";
+export type { SqliteStoreOptions } from "./sqlite/sqlite-store.js";
