@@ -8,3 +8,7 @@ export type { RestRequest, RestResponse, RestHandler, HttpMethod, UserInfo, Watc
 export { findUnknownFields, pruneUnknownFields, checkTypes, resolveSchema, strictDecodingMessage, unknownFieldWarning } from "./schema-check.js";
 export { patchMetaFor } from "./schema-patch-meta.js";
 export type { PatchMetaLookup, PatchMetaStep, FieldPatchMeta } from "./schema-patch-meta.js";
+export { KindRegistry, compareVersionPriority } from "./registry.js";
+export type { ApiGroupVersions, KindRegistryOptions } from "./registry.js";
+export { metaV1Definitions, listOf, withRequired, metaNames } from "./meta/v1/index.js";
+export type { LabelSelector, LabelSelectorRequirement, Condition, DeleteOptions, Preconditions, APIResource, APIResourceList, APIGroup, APIGroupList, APIVersions, GroupVersionForDiscovery } from "./meta/v1/index.js";
