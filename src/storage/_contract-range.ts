@@ -25,6 +25,15 @@ export function defineRangeTests(ctx: ContractContext): void {
     assert.deepEqual((await store.range("/none/")).kvs, []);
   });
 
+  storeTest(ctx, "range with the empty prefix returns every key", async (store) => {
+    await seed(store, ["/b", "/a/1", "/z"]);
+    assert.deepEqual(
+      (await store.range("")).kvs.map((kv) => kv.key),
+      ["/a/1", "/b", "/z"],
+    );
+    assert.equal(await store.count(""), 3);
+  });
+
   storeTest(ctx, "range returns full key values", async (store) => {
     const kv = await mustCreate(store, "/t/a", "1");
     const updated = await mustUpdate(store, "/t/a", "2");
