@@ -1,0 +1,91 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { main, parseServerFlags, type MainIo } from "./main.js";
+
+const user = { isRoot: false, home: "/home/ada" };
+
+function captureIo(): MainIo & { stdout: () => string; stderr: () => string } {
+  let out = "";
+  let err = "";
+  return { out: (t) => (out += t), err: (t) => (err += t), stdout: () => out, stderr: () => err };
+}
+
+describe("parseServerFlags", () => {
+  it("defaults to ~/.k8ts, 127.0.0.1:6443 and the sqlite store for a normal user", () => {
+    assert.deepEqual(parseServerFlags([], user), {
+      dataDir: "/home/ada/.k8ts",
+      bindAddress: "127.0.0.1",
+      port: 6443,
+      store: "sqlite",
+      disableAgent: false,
+    });
+  });
+
+  it("defaults to /var/lib/k8ts for root", () => {
+    assert.equal(parseServerFlags([], { isRoot: true, home: "/root" }).dataDir, "/var/lib/k8ts");
+  });
+
+  it("takes every flag, in both --flag value and --flag=value forms", () => {
+    assert.deepEqual(
+      parseServerFlags(["--data-dir", "/tmp/k", "--bind-address=0.0.0.0", "--https-listen-port", "7443", "--store=memory", "--disable-agent"], user),
+      { dataDir: "/tmp/k", bindAddress: "0.0.0.0", port: 7443, store: "memory", disableAgent: true },
+    );
+  });
+
+  it("makes a relative data dir absolute", () => {
+    assert.equal(parseServerFlags(["--data-dir", "rel/dir"], user).dataDir, `${process.cwd()}/rel/dir`);
+  });
+
+  for (const [args, message] of [
+    [["--https-listen-port", "http"], /--https-listen-port: "http" is not a port number/],
+    [["--https-listen-port", "70000"], /not a port number/],
+    [["--store", "etcd"], /--store: "etcd" is not one of sqlite, memory/],
+    [["--bind-address", ""], /--bind-address: must not be empty/],
+    [["--no-such-flag"], /Unknown option '--no-such-flag'/],
+    [["positional"], /Unexpected argument 'positional'/],
+  ] as const) {
+    it(`refuses ${args.join(" ")}`, () => {
+      assert.throws(() => parseServerFlags([...args], user), message);
+    });
+  }
+});
+
+describe("main", () => {
+  it("prints the version", async () => {
+    const io = captureIo();
+    assert.equal(await main(["version"], io), 0);
+    assert.match(io.stdout(), /^k8ts v\d+\.\d+\.\d+/);
+  });
+
+  it("prints help with exit code 0", async () => {
+    const io = captureIo();
+    assert.equal(await main(["help"], io), 0);
+    assert.match(io.stdout(), /k8ts server \[flags\]/);
+    assert.match(io.stdout(), /--https-listen-port PORT/);
+  });
+
+  it("prints help for server --help", async () => {
+    const io = captureIo();
+    assert.equal(await main(["server", "--help"], io), 0);
+    assert.match(io.stdout(), /--data-dir DIR/);
+  });
+
+  it("answers an unknown command with exit code 2 and a hint", async () => {
+    const io = captureIo();
+    assert.equal(await main(["serve"], io), 2);
+    assert.match(io.stderr(), /unknown command "serve"/);
+    assert.match(io.stderr(), /k8ts help/);
+  });
+
+  it("answers a bad flag with exit code 2", async () => {
+    const io = captureIo();
+    assert.equal(await main(["server", "--store", "nope"], io), 2);
+    assert.match(io.stderr(), /--store: "nope"/);
+  });
+
+  it("with no command prints usage and exits 2", async () => {
+    const io = captureIo();
+    assert.equal(await main([], io), 2);
+    assert.match(io.stdout(), /Usage:/);
+  });
+});

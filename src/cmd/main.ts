@@ -1,0 +1,161 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
+
+/**
+ * The `k8ts` command: one program, several roles (`server` now; `agent` and `sim` later).
+ * `main` parses argv and returns the exit code; bin/k8ts.js calls it.
+ */
+
+const usage = `k8ts — Kubernetes, rebuilt in TypeScript on Node.js
+
+Usage:
+  k8ts server [flags]   run the API server (and, later, scheduler, controllers, local agent)
+  k8ts version          print the version
+  k8ts help             print this help
+
+Server flags:
+  --data-dir DIR            state, PKI and kubeconfig (default /var/lib/k8ts as root, ~/.k8ts otherwise)
+  --bind-address ADDR       address to listen on (default 127.0.0.1)
+  --https-listen-port PORT  port to listen on (default 6443)
+  --store ${storeBackendNames.join("|")}     the store backend (default sqlite)
+  --disable-agent           do not run a node agent in this process
+`;
+
+/** Thrown for bad command lines: printed with the usage hint, exit code 2. */
+class UsageError extends Error {}
+
+export interface MainIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Signals that stop `server`; default SIGTERM and SIGINT on this process. */
+  stopSignal?: AbortSignal;
+}
+
+const defaultIo: MainIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+export async function main(argv: string[], io: MainIo = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "server":
+        return await serverCommand(rest, io);
+      case "version":
+      case "--version":
+        io.out(`k8ts v${packageVersion()} (node ${process.version})\n`);
+        return 0;
+      case "help":
+      case "--help":
+      case "-h":
+      case undefined:
+        io.out(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      io.err(`k8ts: ${(err as Error).message}\nRun 'k8ts help' for usage.\n`);
+      return 2;
+    }
+    io.err(`k8ts: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** Parses `server` flags into options; throws UsageError on bad values. */
+export function parseServerFlags(args: string[], env: { isRoot: boolean; home: string } = currentUser()): ServerOptions {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      "data-dir": { type: "string" },
+      "bind-address": { type: "string", default: "127.0.0.1" },
+      "https-listen-port": { type: "string", default: "6443" },
+      store: { type: "string", default: "sqlite" },
+      "disable-agent": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) throw new HelpRequested();
+  const port = Number(values["https-listen-port"]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--https-listen-port: "${values["https-listen-port"]}" is not a port number`);
+  }
+  const store = values.store;
+  if (!isStoreBackend(store)) throw new UsageError(`--store: "${store}" is not one of ${storeBackendNames.join(", ")}`);
+  const bindAddress = values["bind-address"];
+  if (bindAddress === "") throw new UsageError("--bind-address: must not be empty");
+  const dataDir = values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"));
+  return { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
+}
+
+class HelpRequested extends Error {}
+
+async function serverCommand(args: string[], io: MainIo): Promise<number> {
+  let options: ServerOptions;
+  try {
+    options = parseServerFlags(args);
+  } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.out(usage);
+      return 0;
+    }
+    throw err;
+  }
+  const stop = io.stopSignal ?? processStopSignal(io);
+  await runServer({ ...options, log: (line) => io.out(`${line}\n`) }, stop);
+  return 0;
+}
+
+/** Aborts on the first SIGTERM or SIGINT; a second one exits at once. */
+function processStopSignal(io: MainIo): AbortSignal {
+  const ac = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (ac.signal.aborted) {
+      io.err(`k8ts: ${name} again, exiting without a clean shutdown\n`);
+      process.exit(130);
+    }
+    ac.abort();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  return ac.signal;
+}
+
+function currentUser(): { isRoot: boolean; home: string } {
+  return { isRoot: process.getuid?.() === 0, home: homedir() };
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+}
+
+/** The version in package.json, found by walking up from this file (src/cmd or dist/src/cmd). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+      if (pkg.name === "k8ts" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // no package.json here; keep walking up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return "unknown";
+    dir = parent;
+  }
+}
+
+// Run directly (`npx tsx src/cmd/main.ts server`) as well as through bin/k8ts.js.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exit(await main(process.argv.slice(2)));
+}
