@@ -49,3 +49,33 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
   return ka.length === kb.length && ka.every((k) => jsonEqual(ra[k], rb[k]));
 }
+
+const configKeyRe = /^[-._a-zA-Z0-9]+$/;
+
+/** validation.IsConfigMapKey: the keys of ConfigMap and Secret data. */
+export function configKeyErrors(key: string): string[] {
+  const errs: string[] = [];
+  if (key.length > 253) errs.push("must be no more than 253 characters");
+  if (!configKeyRe.test(key)) {
+    errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+  }
+  if (key === ".") errs.push("must not be '.'");
+  else if (key === "..") errs.push("must not be '..'");
+  else if (key.startsWith("..")) errs.push("must not start with '..'");
+  return errs;
+}
+
+/** ConfigMap/Secret immutability: once `immutable` is true, data and the flag itself are frozen. */
+export function immutableDataErrors(
+  obj: { immutable?: boolean; data?: Record<string, string>; binaryData?: Record<string, string> },
+  old: { immutable?: boolean; data?: Record<string, string>; binaryData?: Record<string, string> } | undefined,
+): FieldError[] {
+  if (!old?.immutable) return [];
+  const errs: FieldError[] = [];
+  if (!obj.immutable) errs.push(fieldError.forbidden("immutable", "field is immutable when `immutable` is set"));
+  if (!jsonEqual(obj.data ?? {}, old.data ?? {})) errs.push(fieldError.forbidden("data", "field is immutable when `immutable` is set"));
+  if ("binaryData" in obj || "binaryData" in old) {
+    if (!jsonEqual(obj.binaryData ?? {}, old.binaryData ?? {})) errs.push(fieldError.forbidden("binaryData", "field is immutable when `immutable` is set"));
+  }
+  return errs;
+}

@@ -51,7 +51,7 @@ export const quotaDefinitions: Definitions = {
   ),
   [core.LimitRangeItem]: object(
     {
-      _default: mapOf(string(), "Default resource requirement limit value by resource name if resource limit is omitted."),
+      default: mapOf(quantity(), "Default resource requirement limit value by resource name if resource limit is omitted."),
       defaultRequest: mapOf(quantity(), "DefaultRequest is the default resource requirement request value by resource name if resource request is omitted."),
       max: mapOf(quantity(), "Max usage constraints on this kind by resource name."),
       maxLimitRequestRatio: mapOf(quantity(), "MaxLimitRequestRatio if specified, the named resource must have a request and limit that are both non-zero where limit divided by request is less than or equal to the enumerated value; this represents the max burst for the named resource."),

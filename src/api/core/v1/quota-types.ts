@@ -43,7 +43,7 @@ export interface ScopeSelector {
 
 /** LimitRangeItem defines a min/max usage limit for any resource that matches on kind. */
 export interface LimitRangeItem {
-  _default?: Record<string, string>;
+  default?: Record<string, string>;
   defaultRequest?: Record<string, string>;
   max?: Record<string, string>;
   maxLimitRequestRatio?: Record<string, string>;
