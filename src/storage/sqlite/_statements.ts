@@ -43,20 +43,26 @@ export function prepareStatements(db: Database.Database) {
       `SELECT c.key, l.revision, l.create_revision, l.value FROM current c JOIN log l ON l.revision = c.revision
        WHERE c.key >= ? AND c.key < ? ORDER BY c.key LIMIT ?`,
     ),
-    /** (start, end, revision, limit): the newest row of each key at or before revision, if not a tombstone. */
+    /**
+     * (start, end, revision, limit): the newest row of each key at or before revision, if not a
+     * tombstone. Walks the key index in order, so LIMIT stops early (paged lists at a snapshot).
+     */
     rangeAt: db.prepare<[string, KeyBound, number, number], KvRow>(
-      `SELECT l.key, l.revision, l.create_revision, l.value
-       FROM (SELECT key, MAX(revision) AS rev FROM log WHERE key >= ? AND key < ? AND revision <= ? GROUP BY key) m
-       JOIN log l ON l.revision = m.rev
-       WHERE l.deleted = 0 ORDER BY l.key LIMIT ?`,
+      `SELECT l.key, l.revision, l.create_revision, l.value FROM log l INDEXED BY log_key_revision
+       WHERE l.key >= ? AND l.key < ? AND l.deleted = 0
+         AND l.revision = (SELECT MAX(x.revision) FROM log x WHERE x.key = l.key AND x.revision <= ?)
+       ORDER BY l.key LIMIT ?`,
     ),
     count: db.prepare<[string, KeyBound], { n: number }>(`SELECT COUNT(*) AS n FROM current WHERE key >= ? AND key < ?`),
-    /** (after, start, end, limit) */
+    /**
+     * (after, start, end, limit). The unary `+` keeps SQLite off the key index: walking the
+     * log in revision order lets LIMIT stop early, where the key index would sort every row.
+     */
     eventsAfter: db.prepare<[number, string, KeyBound, number], EventRow>(
       `SELECT l.key, l.revision, l.create_revision, l.value, l.deleted,
               p.revision AS prev_revision, p.create_revision AS prev_create_revision, p.value AS prev_value
        FROM log l LEFT JOIN log p ON p.revision = l.prev_revision
-       WHERE l.revision > ? AND l.key >= ? AND l.key < ? ORDER BY l.revision LIMIT ?`,
+       WHERE l.revision > ? AND +l.key >= ? AND +l.key < ? ORDER BY l.revision LIMIT ?`,
     ),
     maxRevision: db.prepare<[], { r: number | null }>(`SELECT MAX(revision) AS r FROM log`),
     minRevision: db.prepare<[], { r: number | null }>(`SELECT MIN(revision) AS r FROM log`),
