@@ -40,6 +40,13 @@ export class ProtoWriter {
     return this;
   }
 
+  /** A bool written even when false: members of a oneof must be present to be chosen. */
+  boolAlways(field: number, value: boolean): this {
+    this.tag(field, WireType.Varint);
+    this.varint(value ? 1 : 0);
+    return this;
+  }
+
   int64(field: number, value: number | undefined): this {
     if (value === undefined || value === 0) return this;
     this.tag(field, WireType.Varint);

@@ -1,0 +1,82 @@
+import type { KubeObject, ResourceType, WriteContext } from "../api/index.js";
+import { checkTypes, findUnknownFields, pruneUnknownFields, strictDecodingMessage, unknownFieldWarning } from "../api/index.js";
+import { ApiError, fieldErrorMessage, validateObjectMeta, type FieldError } from "../machinery/index.js";
+import type { VerbContext } from "./context.js";
+import { groupKind } from "./names.js";
+import { pathSegmentNameErrors } from "./object-meta.js";
+import { fieldValidation } from "./query.js";
+
+/**
+ * Turns a request body into an object of this resource, or a 400: it must be a JSON
+ * object whose apiVersion/kind (when given) name this resource, with fields of the
+ * right types. Unknown fields are refused (Strict), reported (Warn, the default) or
+ * silently dropped (Ignore), as built-in types drop them on decode.
+ */
+export function decodeBody(ctx: VerbContext, body: unknown, expect: { kind: string; apiVersion: string } = kindOf(ctx.rt)): { obj: KubeObject; warnings: string[] } {
+  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw ApiError.badRequest(`the body of the request must be a JSON or YAML object`);
+  }
+  const obj = body as KubeObject;
+  if (obj.apiVersion !== undefined && obj.apiVersion !== expect.apiVersion) {
+    throw ApiError.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expect.apiVersion})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== expect.kind) {
+    throw ApiError.badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${expect.kind})`);
+  }
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== "object" || Array.isArray(obj.metadata)) {
+    throw ApiError.badRequest(`${expect.kind} in version "${ctx.rt.version}" cannot be handled as a ${expect.kind}: metadata must be an object`);
+  }
+  obj.apiVersion = expect.apiVersion;
+  obj.kind = expect.kind;
+
+  const defs = ctx.server.registry.definitions();
+  const schema = defs[definitionFor(ctx, expect.kind)];
+  const warnings: string[] = [];
+  if (schema) {
+    const typeErrors = checkTypes(obj, schema, defs);
+    if (typeErrors.length > 0) {
+      throw ApiError.badRequest(`${expect.kind} in version "${ctx.rt.version}" cannot be handled as a ${expect.kind}: ${typeErrors.map(fieldErrorMessage).join(", ")}`);
+    }
+    const unknown = findUnknownFields(obj, schema, defs);
+    if (unknown.length > 0) {
+      const mode = fieldValidation(ctx.req.query);
+      if (mode === "Strict") throw ApiError.badRequest(strictDecodingMessage(unknown));
+      if (mode === "Warn") warnings.push(...unknown.map(unknownFieldWarning));
+      pruneUnknownFields(obj, schema, defs);
+    }
+  }
+  return { obj, warnings };
+}
+
+function kindOf(rt: ResourceType): { kind: string; apiVersion: string } {
+  return { kind: rt.kind, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version };
+}
+
+function definitionFor(ctx: VerbContext, kind: string): string {
+  if (kind === ctx.rt.kind) return ctx.rt.definition;
+  if (kind === "Scale") return "io.k8s.api.autoscaling.v1.Scale";
+  return "";
+}
+
+/** Defaulting and validation of a write, as upstream's BeforeCreate/BeforeUpdate. */
+export function defaultAndValidate(ctx: VerbContext, obj: KubeObject, old: KubeObject | undefined, write: WriteContext): void {
+  const rt = ctx.rt;
+  rt.strategy?.defaults?.(obj);
+  const errs: FieldError[] = validateObjectMeta(obj.metadata, { namespaced: rt.namespaced, nameFn: pathSegmentNameErrors });
+  errs.push(...(rt.strategy?.validate?.(obj, old, write) ?? []));
+  if (old) errs.push(...immutableMetaErrors(obj, old));
+  if (errs.length > 0) throw ApiError.invalid(groupKind(rt), obj.metadata.name ?? "", errs);
+}
+
+function immutableMetaErrors(obj: KubeObject, old: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  if (obj.metadata.name !== old.metadata.name) errs.push({ type: "FieldValueInvalid", field: "metadata.name", badValue: obj.metadata.name, detail: "field is immutable" });
+  return errs;
+}
+
+/** Warning headers as upstream sends them: `299 - "unknown field \"spec.foo\""`. */
+export function warningHeaders(warnings: string[]): Record<string, string[]> | undefined {
+  if (warnings.length === 0) return undefined;
+  return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
+}

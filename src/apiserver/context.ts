@@ -1,0 +1,34 @@
+import type { KubeObject, ResourceType, RestRequest } from "../api/index.js";
+import type { Store } from "../storage/index.js";
+import type { KindRegistry } from "../api/index.js";
+import type { ResourceRequestInfo } from "./request-info.js";
+
+/** What every verb handler gets: the parsed request, its resource, and the server's parts. */
+export interface VerbContext {
+  req: RestRequest;
+  info: ResourceRequestInfo;
+  rt: ResourceType;
+  server: ServerParts;
+}
+
+export interface ServerParts {
+  store: Store;
+  registry: KindRegistry;
+  /** Injected so tests can pin timestamps. */
+  now(): Date;
+  watch: WatchSettings;
+}
+
+export interface WatchSettings {
+  /** Server-side watch timeout when the client gives none: [min, 2×min) as upstream's --min-request-timeout. */
+  minTimeoutSeconds: number;
+  /** How often a watch with allowWatchBookmarks gets a BOOKMARK. */
+  bookmarkIntervalMs: number;
+}
+
+export type { KubeObject };
+
+/** RFC 3339 at second precision, as metav1.Time serializes. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

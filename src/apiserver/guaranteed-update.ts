@@ -1,0 +1,100 @@
+import { isDeepStrictEqual } from "node:util";
+import type { KubeObject } from "../api/index.js";
+import { ApiError } from "../machinery/index.js";
+import { defaultAndValidate } from "./admission.js";
+import type { VerbContext } from "./context.js";
+import { groupResource } from "./names.js";
+import { keepServerMeta } from "./object-meta.js";
+import { decodeObject, encodeObject, objectKey } from "./object-store.js";
+import { isDryRun } from "./query.js";
+
+export interface UpdateOutcome {
+  object: KubeObject;
+  /** True when the write removed the object (its last finalizer went while it was being deleted). */
+  deleted: boolean;
+}
+
+/**
+ * Read-modify-write with compare-and-swap (upstream's GuaranteedUpdate). `mutate` gets a
+ * private copy of the current object and returns the object to store. A stale write is
+ * retried with a fresh read, unless the caller pinned a resourceVersion: then it is a
+ * 409 Conflict. A write that changes nothing stores nothing and keeps the old
+ * resourceVersion.
+ */
+export async function guaranteedUpdate(
+  ctx: VerbContext,
+  mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+  options: { subresource: string; validate?: boolean; /** Deletion marks the object: it may set deletionTimestamp. */ deleting?: boolean } = { subresource: "" },
+): Promise<UpdateOutcome> {
+  const { rt, info, server } = ctx;
+  const key = objectKey(rt, info.namespace, info.name);
+  for (let attempt = 0; ; attempt++) {
+    const got = await server.store.get(key);
+    if (!got.kv) throw ApiError.notFound(groupResource(rt), info.name);
+    const current = decodeObject(got.kv);
+    const next = await mutate(structuredClone(current));
+    const pinned = next.metadata.resourceVersion;
+    if (pinned && pinned !== current.metadata.resourceVersion) throw ApiError.staleUpdate(groupResource(rt), info.name);
+
+    prepareUpdate(ctx, next, current, options.subresource, options.deleting === true);
+    if (options.validate !== false) defaultAndValidate(ctx, next, current, { operation: "update", subresource: options.subresource });
+
+    const strategy = rt.strategy;
+    const goesNow =
+      next.metadata.deletionTimestamp !== undefined &&
+      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
+      (next.metadata.finalizers ?? []).length === 0 &&
+      (strategy?.readyToDelete?.(next) ?? true);
+    if (isDryRun(ctx.req.query)) return { object: next, deleted: goesNow };
+    if (goesNow) {
+      const del = await server.store.delete(key, { expectedModRevision: got.kv.modRevision });
+      if (del.ok) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(del.revision) } }, deleted: true };
+      if (pinned) throw ApiError.staleUpdate(groupResource(rt), info.name);
+      continue;
+    }
+    if (sameObject(next, current)) return { object: current, deleted: false };
+    const res = await server.store.update(key, encodeObject(next), { expectedModRevision: got.kv.modRevision });
+    if (res.ok) return { object: decodeObject(res.kv), deleted: false };
+    if (pinned || attempt > 20) throw ApiError.staleUpdate(groupResource(rt), info.name);
+  }
+}
+
+/**
+ * What a write may change: the main resource leaves `.status` alone, the status
+ * subresource changes only `.status` (and metadata); identity metadata always comes
+ * from the stored object; generation moves when the spec does.
+ */
+function prepareUpdate(ctx: VerbContext, next: KubeObject, current: KubeObject, subresource: string, deleting: boolean): void {
+  const rt = ctx.rt;
+  const strategy = rt.strategy;
+  const { deletionTimestamp, deletionGracePeriodSeconds } = next.metadata;
+  keepServerMeta(next.metadata, current.metadata);
+  if (deleting) {
+    next.metadata.deletionTimestamp = deletionTimestamp;
+    next.metadata.deletionGracePeriodSeconds = deletionGracePeriodSeconds;
+  }
+  next.apiVersion = current.apiVersion;
+  next.kind = current.kind;
+  if (subresource === "status") {
+    for (const field of Object.keys(next)) if (field !== "metadata" && field !== "status" && field !== "apiVersion" && field !== "kind") delete next[field];
+    for (const field of Object.keys(current)) if (field !== "metadata" && field !== "status") next[field] = current[field];
+  } else if (subresource === "" && rt.subresources?.status && !deleting) {
+    if (current.status === undefined) delete next.status;
+    else next.status = current.status;
+  }
+  if (subresource === "" && !deleting) strategy?.prepareForUpdate?.(next, current);
+  if (strategy?.tracksGeneration) {
+    const changed = strategy.specChanged ? strategy.specChanged(next, current) : !isDeepStrictEqual(withoutMetaAndStatus(next), withoutMetaAndStatus(current));
+    next.metadata.generation = (current.metadata.generation ?? 0) + (changed ? 1 : 0);
+  }
+}
+
+function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
+  const { metadata: _m, status: _s, ...rest } = obj;
+  return rest;
+}
+
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))));
+}

@@ -1,0 +1,200 @@
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import type { HttpMethod, RestHandler, RestRequest, RestResponse } from "../api/index.js";
+import { ApiError } from "../machinery/index.js";
+import { authenticate, type TokenAuthenticator } from "./authn.js";
+import { errorResponse } from "./api-server.js";
+
+/** Upstream refuses request bodies over 3 MiB. */
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+
+export interface HttpsEdgeOptions {
+  handler: RestHandler;
+  tls: { key: string; cert: string; ca: string };
+  host: string;
+  port: number;
+  tokens?: TokenAuthenticator;
+}
+
+export interface HttpsEdge {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTPS edge: TLS with optional client certificates, authentication, body limits,
+ * JSON/YAML decoding, then the RestHandler; responses as JSON (or YAML when asked),
+ * watches as a stream of newline-separated JSON events.
+ */
+export async function startHttpsEdge(options: HttpsEdgeOptions): Promise<HttpsEdge> {
+  const server = createServer(
+    { key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      serve(req, res, options).catch((err: unknown) => {
+        if (!res.headersSent) writeResponse(res, errorResponse(err), "");
+        else res.destroy();
+      });
+    },
+  );
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    url: `https://${host}:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const anonymousPaths = /^\/(healthz|livez|readyz)(\/[a-z0-9-]+)?$/;
+
+async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEdgeOptions): Promise<void> {
+  const url = new URL(req.url ?? "/", "https://k8ts");
+  const accept = req.headers.accept ?? "";
+  const user = await authenticate(req, options.tokens);
+  if (!user && !anonymousPaths.test(url.pathname)) {
+    req.resume();
+    return writeResponse(res, { status: 401, body: ApiError.unauthorized().status }, accept);
+  }
+  const method = (req.method ?? "GET").toUpperCase();
+  if (!["GET", "POST", "PUT", "PATCH", "DELETE"].includes(method)) {
+    req.resume();
+    return writeResponse(res, errorResponse(ApiError.methodNotAllowed(method, { group: "", resource: url.pathname })), accept);
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+
+  const contentType = req.headers["content-type"];
+  let body: unknown;
+  try {
+    const raw = await readBody(req);
+    if (raw.length > 0) body = decodeBody(raw, contentType);
+  } catch (err) {
+    return writeResponse(res, errorResponse(err), accept);
+  }
+
+  const abort = new AbortController();
+  res.on("close", () => abort.abort());
+  const request: RestRequest = {
+    method: method as HttpMethod,
+    path: url.pathname,
+    query,
+    body,
+    contentType,
+    accept,
+    user,
+    signal: abort.signal,
+  };
+  const response = await options.handler(request);
+  if (response.watch) return streamWatch(res, response, abort);
+  writeResponse(res, response, accept);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > maxRequestBodyBytes) {
+      req.resume();
+      reject(ApiError.tooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > maxRequestBodyBytes) {
+        failed = true;
+        reject(ApiError.tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on("error", (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+/** JSON for every +json media type and no type at all; YAML for the yaml ones. */
+function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+  const mediaType = (contentType ?? "application/json").split(";")[0].trim().toLowerCase();
+  const text = raw.toString("utf8");
+  if (mediaType === "application/yaml" || mediaType === "application/apply-patch+yaml" || mediaType === "text/yaml") {
+    try {
+      return parseYaml(text, { maxAliasCount: 100 });
+    } catch (err) {
+      throw ApiError.badRequest(`error converting YAML to JSON: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+    }
+  }
+  if (mediaType === "application/json" || mediaType.endsWith("+json") || mediaType === "*/*") {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw ApiError.badRequest(`couldn't get version/kind; json parse error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (mediaType === "application/vnd.kubernetes.protobuf") {
+    throw ApiError.unsupportedMediaType(mediaType);
+  }
+  throw ApiError.unsupportedMediaType(mediaType);
+}
+
+function wantsYaml(accept: string): boolean {
+  const first = accept.split(",")[0]?.split(";")[0]?.trim();
+  return first === "application/yaml";
+}
+
+function writeResponse(res: ServerResponse, response: RestResponse, accept: string): void {
+  const headers: Record<string, string | string[]> = { "Cache-Control": "no-cache, private", ...response.headers };
+  let payload: string | Uint8Array;
+  if (response.raw) {
+    headers["Content-Type"] = response.raw.contentType;
+    payload = response.raw.data;
+  } else if (response.text !== undefined) {
+    headers["Content-Type"] = "text/plain; charset=utf-8";
+    payload = response.text;
+  } else if (wantsYaml(accept)) {
+    headers["Content-Type"] = "application/yaml";
+    payload = toYaml(response.body);
+  } else {
+    headers["Content-Type"] ??= "application/json";
+    payload = JSON.stringify(response.body) + "\n";
+  }
+  headers["Content-Length"] = String(Buffer.byteLength(payload));
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+async function streamWatch(res: ServerResponse, response: RestResponse, abort: AbortController): Promise<void> {
+  res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked", ...response.headers });
+  res.flushHeaders();
+  try {
+    for await (const ev of response.watch!) {
+      if (res.destroyed) break;
+      const ok = res.write(JSON.stringify(ev) + "\n");
+      if (!ok) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+    }
+  } finally {
+    abort.abort();
+    res.end();
+  }
+}

@@ -1,0 +1,9 @@
+// The public face of the API server.
+export { ApiServer, errorResponse } from "./api-server.js";
+export type { ApiServerOptions } from "./api-server.js";
+export { startApiServer, createApiServer } from "./start.js";
+export type { StartApiServerOptions, RunningApiServer } from "./start.js";
+export type { TokenAuthenticator } from "./authn.js";
+export type { WatchSettings } from "./context.js";
+export { bootstrapCluster, systemNamespaces, systemUser } from "./bootstrap.js";
+export { maxRequestBodyBytes } from "./http-server.js";

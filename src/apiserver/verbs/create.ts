@@ -1,0 +1,47 @@
+import type { KubeObject, RestResponse } from "../../api/index.js";
+import { ApiError } from "../../machinery/index.js";
+import { decodeBody, defaultAndValidate, warningHeaders } from "../admission.js";
+import type { VerbContext } from "../context.js";
+import { rfc3339 } from "../context.js";
+import { groupResource } from "../names.js";
+import { admitNamespace } from "../namespace-lifecycle.js";
+import { fillCreateMeta, generateNameSuffix } from "../object-meta.js";
+import { decodeObject, encodeObject, objectKey } from "../object-store.js";
+import { isDryRun } from "../query.js";
+import { respondObject } from "../respond.js";
+
+export async function createObject(ctx: VerbContext): Promise<RestResponse> {
+  const { obj, warnings } = decodeBody(ctx, ctx.req.body);
+  const created = await createDecoded(ctx, obj);
+  return respondObject(ctx, 201, created, warningHeaders(warnings));
+}
+
+/** The create path after decoding: shared with create-on-update style callers. */
+export async function createDecoded(ctx: VerbContext, obj: KubeObject): Promise<KubeObject> {
+  const { rt, info, server } = ctx;
+  if (rt.namespaced) {
+    if (obj.metadata.namespace && info.namespace && obj.metadata.namespace !== info.namespace) {
+      throw ApiError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    obj.metadata.namespace = info.namespace || obj.metadata.namespace;
+  } else {
+    delete obj.metadata.namespace;
+  }
+  fillCreateMeta(obj.metadata, rfc3339(server.now()));
+  const strategy = rt.strategy;
+  if (rt.subresources?.status && !strategy?.keepStatusOnCreate) delete obj.status;
+  if (strategy?.tracksGeneration) obj.metadata.generation = 1;
+  strategy?.prepareForCreate?.(obj);
+  defaultAndValidate(ctx, obj, undefined, { operation: "create", subresource: "" });
+  if (rt.namespaced && obj.metadata.namespace) await admitNamespace(ctx, obj.metadata.namespace);
+
+  if (isDryRun(ctx.req.query)) return obj;
+  // A generated name that collides gets a fresh suffix, as upstream retries it.
+  for (let attempt = 0; ; attempt++) {
+    const name = obj.metadata.name as string;
+    const result = await server.store.create(objectKey(rt, obj.metadata.namespace ?? "", name), encodeObject(obj));
+    if (result.ok) return decodeObject(result.kv);
+    if (!obj.metadata.generateName || attempt >= 7) throw ApiError.alreadyExists(groupResource(rt), name);
+    obj.metadata.name = obj.metadata.generateName + generateNameSuffix();
+  }
+}

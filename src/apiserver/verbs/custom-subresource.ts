@@ -1,0 +1,53 @@
+import type { CustomSubresource, KubeObject, RestResponse } from "../../api/index.js";
+import { ApiError } from "../../machinery/index.js";
+import type { VerbContext } from "../context.js";
+import { guaranteedUpdate } from "../guaranteed-update.js";
+import { respondObject } from "../respond.js";
+import { deleteOne } from "./delete.js";
+
+/**
+ * Subresources whose behaviour a resource entry supplies (pods/binding, pods/eviction,
+ * namespaces/finalize): POST turns the body into an update or a delete of the parent;
+ * PUT replaces the parent with what the entry computes.
+ */
+export async function customSubresourceResponse(ctx: VerbContext, sub: CustomSubresource): Promise<RestResponse> {
+  const body = ctx.req.body;
+  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw ApiError.badRequest("the body of the request must be a JSON or YAML object");
+  }
+  const request = body as KubeObject;
+  if (request.metadata === undefined) request.metadata = {};
+  if (ctx.req.method === "POST" && sub.create) {
+    if (request.metadata.name && request.metadata.name !== ctx.info.name) {
+      throw ApiError.badRequest(`name in URL does not match name in ${sub.kind} object`);
+    }
+    let response: unknown;
+    let deleteWith: { gracePeriodSeconds?: number } | undefined;
+    // The entry's function is trusted to change only what the subresource may change
+    // (binding sets spec.nodeName, which a plain update may not), so no update validation.
+    await guaranteedUpdate(
+      ctx,
+      (current) => {
+        const action = sub.create!(current, request);
+        response = action.response;
+        if (action.action === "delete") {
+          deleteWith = { gracePeriodSeconds: action.gracePeriodSeconds };
+          return current;
+        }
+        return action.object;
+      },
+      { subresource: ctx.info.subresource, validate: false },
+    );
+    if (deleteWith) await deleteOne(ctx, deleteWith);
+    return { status: 201, body: response ?? successStatus() };
+  }
+  if (ctx.req.method === "PUT" && sub.update) {
+    const outcome = await guaranteedUpdate(ctx, (current) => sub.update!(current, request), { subresource: ctx.info.subresource, validate: false });
+    return respondObject(ctx, 200, outcome.object);
+  }
+  throw ApiError.methodNotAllowed(ctx.req.method, { group: ctx.rt.group, resource: `${ctx.rt.plural}/${ctx.info.subresource}` });
+}
+
+function successStatus(): unknown {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
+}
