@@ -55,6 +55,8 @@ export interface CustomSubresource {
   verbs: Verb[];
   /** For create: given the current parent and the request body, what to do. Throw an ApiError to refuse. */
   create?(parent: KubeObject, body: KubeObject): SubresourceAction;
+  /** For update (PUT): the parent as it should be stored, given the current parent and the body (e.g. namespaces/finalize). */
+  update?(parent: KubeObject, body: KubeObject): KubeObject;
 }
 
 export type SubresourceAction =
