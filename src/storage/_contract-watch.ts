@@ -1,5 +1,6 @@
 /** Contract: watch from a revision, from now, history → live, prefix, abort, slow consumers. */
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { isStoreError } from "../machinery/index.js";
 import type { StoreEvent } from "./store.js";
 import {
@@ -125,6 +126,26 @@ export function defineWatchTests(ctx: ContractContext): void {
     assert.equal(n, 1);
   });
 
+  storeTest(ctx, "a watch that ends leaves no listener on its signal", async (store) => {
+    const start = await mark(store);
+    await mustCreate(store, "/t/a", "1");
+    const ac = new AbortController();
+    for await (const ev of store.watch("/t/", { fromRevision: start, signal: ac.signal })) {
+      assert.equal(getEventListeners(ac.signal, "abort").length > 0, true, "a live watch listens for abort");
+      assert.equal(ev.kv.key, "/t/a");
+      break;
+    }
+    assert.equal(getEventListeners(ac.signal, "abort").length, 0, "after break");
+    const iter = store.watch("/t/", { fromRevision: 0, signal: ac.signal })[Symbol.asyncIterator]();
+    await iter.return?.();
+    assert.equal(getEventListeners(ac.signal, "abort").length, 0, "after return()");
+    const waiting = store.watch("/t/", { fromRevision: 0, signal: ac.signal })[Symbol.asyncIterator]();
+    const pending = waiting.next();
+    ac.abort();
+    assert.equal((await pending).done, true);
+    assert.equal(getEventListeners(ac.signal, "abort").length, 0, "after abort");
+  });
+
   storeTest(ctx, "a watch waits quietly when nothing changes", async (store) => {
     const ac = new AbortController();
     const iter = store.watch("/t/", { fromRevision: 0, signal: ac.signal })[Symbol.asyncIterator]();
@@ -139,6 +160,8 @@ export function defineWatchTests(ctx: ContractContext): void {
     assert.ok(writes.every((w) => w.ok));
     const err = await watchError(iter);
     assert.ok(isStoreError(err, "unavailable"), `expected unavailable, got ${String(err)}`);
+    assert.equal(getEventListeners(ac.signal, "abort").length, 0, "the ended watch let go of its signal");
+    assert.equal((await iter.next()).done, true, "after its error the watch is finished");
     ac.abort();
   });
 

@@ -14,6 +14,16 @@
  * - `watch(prefix, { fromRevision })` yields every change with revision > fromRevision,
  *   in revision order, without gaps; fromRevision older than the compacted revision
  *   throws `StoreError("compacted")` from the iterator. Ending the signal ends the watch.
+ *   The watch is registered when `watch()` is called, so `fromRevision: 0` means "changes
+ *   after this call". A watch is never allowed to slow writers: one that falls too far
+ *   behind (10,000 unread events by default), or whose history is compacted while it still
+ *   replays it, ends with `StoreError("unavailable")` / `("compacted")`; the caller re-lists.
+ * - Other failures: a value over the size limit (1.5 MiB, as etcd) → `tooLarge`; a read or
+ *   compaction at a revision newer than the store's → `unavailable` (retryable, upstream's
+ *   "Too large resource version"); a closed store or a failed commit → `unavailable`.
+ *
+ * Backends (index.ts): `MemoryStore` (tests, `k8ts sim`), `SqliteStore` (embedded,
+ * durable; `await SqliteStore.open({ path })`). `runStoreContract` tests any of them.
  *
  *   const store = new MemoryStore();
  *   const r = await store.create("/registry/pods/default/a", '{"kind":"Pod"}');
