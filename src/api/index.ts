@@ -7,7 +7,6 @@ export { allVerbs } from "./resource-type.js";
 export type { RestRequest, RestResponse, RestHandler, HttpMethod, UserInfo, WatchEventBody } from "./rest.js";
 export { findUnknownFields, pruneUnknownFields, checkTypes, resolveSchema, strictDecodingMessage, unknownFieldWarning } from "./schema-check.js";
 export { patchMetaFor } from "./schema-patch-meta.js";
-export type { PatchMetaLookup, PatchMetaStep, FieldPatchMeta } from "./schema-patch-meta.js";
 export { KindRegistry, compareVersionPriority } from "./registry.js";
 export type { ApiGroupVersions, KindRegistryOptions } from "./registry.js";
 export { metaV1Definitions, listOf, withRequired, metaNames } from "./meta/v1/index.js";

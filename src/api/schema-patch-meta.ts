@@ -1,6 +1,6 @@
 /**
- * Strategic merge patch metadata from schemas: which lists merge by which key, which
- * replace, which retain keys. Mirrors upstream's `PatchMetaFromOpenAPI`
+ * Strategic merge patch metadata from schemas, as machinery's `PatchMetaLookup`: which
+ * lists merge by which key, which replace, which retain keys. Mirrors upstream's `PatchMetaFromOpenAPI`
  * (apimachinery/pkg/util/strategicpatch/types.go): navigation by field name, struct
  * fields and list fields looked up separately, strategies read from
  * `x-kubernetes-patch-strategy` / `x-kubernetes-patch-merge-key`.
@@ -10,36 +10,9 @@
  *   const containers = spec?.lookup.lookupSlice("containers");
  *   containers?.meta // { strategies: ["merge"], mergeKey: "name" }
  */
+import type { FieldPatchMeta, PatchMetaLookup, PatchMetaStep } from "../machinery/index.js";
 import type { Definitions, Schema } from "./schema.js";
 import { resolveSchema } from "./schema-check.js";
-
-/** Patch metadata of one field. */
-export interface FieldPatchMeta {
-  /** e.g. ["merge"], ["retainKeys"], ["merge", "retainKeys"], or [] when none declared. */
-  strategies: string[];
-  /** The list merge key, "" when none. */
-  mergeKey: string;
-}
-
-/** What a found field gives: its patch metadata and the lookup for what it holds. */
-export interface PatchMetaStep {
-  meta: FieldPatchMeta;
-  lookup: PatchMetaLookup;
-}
-
-/**
- * Navigation through a schema for strategic merge patch, as upstream's LookupPatchMeta.
- * `undefined` means the field is not declared (callers then fall back to merge-patch
- * semantics for that subtree, as upstream does for unknown fields).
- */
-export interface PatchMetaLookup {
-  /** A field of this object holding a struct or map. */
-  lookupStruct(key: string): PatchMetaStep | undefined;
-  /** A field of this object holding a list; the returned lookup describes the list's items. */
-  lookupSlice(key: string): PatchMetaStep | undefined;
-  /** The definition name, or "" for an inline schema. */
-  name: string;
-}
 
 export function patchMetaFor(schema: Schema, defs: Definitions): PatchMetaLookup {
   return new SchemaPatchMeta(schema, defs);
