@@ -36,7 +36,7 @@ describe("deployments", () => {
     assert.deepEqual(d.spec?.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" } });
     assert.equal(d.spec?.revisionHistoryLimit, 10);
     assert.equal(d.spec?.progressDeadlineSeconds, 600);
-    const pod = d.spec?.template.spec as Record<string, unknown>;
+    const pod = d.spec?.template.spec as unknown as Record<string, unknown>;
     assert.equal(pod.restartPolicy, "Always");
     assert.equal(pod.dnsPolicy, "ClusterFirst");
     assert.equal(pod.terminationGracePeriodSeconds, 30);
@@ -67,7 +67,7 @@ describe("deployments", () => {
   it("refuses negative replicas, a non-Always restartPolicy and an invalid name", () => {
     const d = deployment({ replicas: -1 });
     d.metadata.name = "Web_1";
-    (d.spec!.template.spec as Record<string, unknown>).restartPolicy = "Never";
+    (d.spec!.template.spec as unknown as Record<string, unknown>).restartPolicy = "Never";
     const errs = errors(deploymentsResource, d);
     assert.ok(errs.some((e) => e.startsWith('metadata.name: Invalid value: "Web_1": a lowercase RFC 1123 subdomain')), errs.join("\n"));
     assert.ok(errs.includes("spec.replicas: Invalid value: -1: must be greater than or equal to 0"));
@@ -134,7 +134,7 @@ describe("statefulsets", () => {
 describe("daemonsets", () => {
   it("defaults a rolling update of one unavailable and no surge, and prints the node selector", () => {
     const ds = { ...deployment(), kind: "DaemonSet" } as DaemonSet;
-    delete (ds.spec as Record<string, unknown>).replicas;
+    delete (ds.spec as unknown as Record<string, unknown>).replicas;
     ds.spec!.template.spec!.nodeSelector = { "kubernetes.io/os": "linux" };
     assert.deepEqual(errors(daemonSetsResource, ds), []);
     assert.deepEqual(ds.spec?.updateStrategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
