@@ -1,5 +1,5 @@
 // Small validation helpers shared by the core/v1 strategies.
-import { fieldError, nameIsDNSSubdomain } from "../../../machinery/index.js";
+import { fieldError, nameIsDNSSubdomain, regexError } from "../../../machinery/index.js";
 import type { FieldError, NameValidator } from "../../../machinery/index.js";
 import type { KubeObject } from "../../object.js";
 
@@ -57,7 +57,7 @@ export function configKeyErrors(key: string): string[] {
   const errs: string[] = [];
   if (key.length > 253) errs.push("must be no more than 253 characters");
   if (!configKeyRe.test(key)) {
-    errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", "[-._a-zA-Z0-9]+", "key.name", "KEY_NAME", "key-name"));
   }
   if (key === ".") errs.push("must not be '.'");
   else if (key === "..") errs.push("must not be '..'");

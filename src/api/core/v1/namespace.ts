@@ -1,7 +1,7 @@
 /** The `namespaces` resource (pkg/registry/core/namespace): cluster-scoped, Active until deleted. */
 import { nameIsDNSLabel } from "../../../machinery/index.js";
 import type { KubeObject } from "../../object.js";
-import type { ResourceType } from "../../resource-type.js";
+import type { CustomSubresource, ResourceType } from "../../resource-type.js";
 import { ageColumn, nameColumn, translateTimestampSince } from "../../table-helpers.js";
 import { coreV1Definitions } from "./definitions.js";
 import { core } from "./_names.js";
@@ -19,6 +19,18 @@ export function defaultNamespace(ns: Namespace): void {
   if (ns.metadata.name) ns.metadata.labels = { ...ns.metadata.labels, "kubernetes.io/metadata.name": ns.metadata.name };
 }
 
+/** namespaces/finalize: a PUT that changes only spec.finalizers (pkg/registry/core/namespace FinalizeREST). */
+const finalize: CustomSubresource = {
+  kind: "Namespace",
+  verbs: ["update"],
+  update(parent, body) {
+    const ns = structuredClone(asNamespace(parent));
+    const finalizers = asNamespace(body).spec?.finalizers;
+    ns.spec = { ...ns.spec, finalizers: finalizers ?? [] };
+    return ns;
+  },
+};
+
 export const namespacesResource: ResourceType = {
   group: "",
   version: "v1",
@@ -29,7 +41,7 @@ export const namespacesResource: ResourceType = {
   shortNames: ["ns"],
   definition: core.Namespace,
   definitions: coreV1Definitions,
-  subresources: { status: true },
+  subresources: { status: true, custom: { finalize } },
   strategy: {
     defaults: (obj) => defaultNamespace(asNamespace(obj)),
     validate: (obj) => validateName(obj, nameIsDNSLabel),
@@ -44,9 +56,16 @@ export const namespacesResource: ResourceType = {
       const spec = (ns.spec ??= {});
       if (!spec.finalizers?.includes(kubernetesFinalizer)) spec.finalizers = [...(spec.finalizers ?? []), kubernetesFinalizer];
     },
+    // spec.finalizers change only through namespaces/finalize; status only through /status.
+    prepareForUpdate(obj, old) {
+      const ns = asNamespace(obj);
+      const prev = asNamespace(old);
+      ns.spec = { ...ns.spec, finalizers: prev.spec?.finalizers };
+      if (!prev.spec?.finalizers) delete ns.spec.finalizers;
+      ns.status = prev.status;
+    },
     // Deleting a namespace with spec.finalizers turns it Terminating; the namespace
-    // controller empties it and removes "kubernetes" from spec.finalizers. (Upstream removes
-    // it through namespaces/finalize; here a plain update of spec.finalizers is allowed.)
+    // controller empties it and removes "kubernetes" through namespaces/finalize.
     onDelete(obj) {
       const ns = structuredClone(asNamespace(obj));
       if (!ns.spec?.finalizers?.length) return undefined;
