@@ -1,7 +1,7 @@
 // What discovery and the OpenAPI documents read from the kind registry, and the group /
 // version / subresource facts both derive from it.
 import { createHash } from "node:crypto";
-import { allVerbs } from "../api/index.js";
+import { allVerbs, compareVersionPriority } from "../api/index.js";
 import type { Definitions, ResourceType, Verb } from "../api/index.js";
 
 /**
@@ -49,22 +49,6 @@ export function servedGroups(types: readonly ResourceType[]): ServedGroup[] {
 
 export function typesIn(types: readonly ResourceType[], group: string, version: string): ResourceType[] {
   return types.filter((rt) => rt.group === group && rt.version === version).sort((a, b) => (a.plural < b.plural ? -1 : a.plural > b.plural ? 1 : 0));
-}
-
-const versionRE = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
-
-/**
- * Kubernetes version priority (apimachinery/pkg/version/helpers.go): GA before beta
- * before alpha, higher numbers first; names not of that form last, alphabetically.
- */
-export function compareVersionPriority(a: string, b: string): number {
-  const ma = versionRE.exec(a);
-  const mb = versionRE.exec(b);
-  if (!ma || !mb) return ma ? -1 : mb ? 1 : a < b ? -1 : a > b ? 1 : 0;
-  const stage = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === "beta" ? 1 : 0);
-  if (stage(ma) !== stage(mb)) return stage(mb) - stage(ma);
-  if (ma[1] !== mb[1]) return Number(mb[1]) - Number(ma[1]);
-  return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
 }
 
 export function verbsOf(rt: ResourceType): Verb[] {

@@ -1,7 +1,7 @@
 // Hand-made registry entries for discovery and OpenAPI tests (until tests use the real registry).
 import type { Definitions, ResourceType } from "../api/index.js";
+import { coreV1Definitions } from "../api/index.js";
 import type { ServedTypes } from "./_served.js";
-import { coreV1Definitions } from "../api/core/v1/definitions.js";
 
 const deploymentDefs: Definitions = {
   "io.k8s.api.apps.v1.Deployment": {

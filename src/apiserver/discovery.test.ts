@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RestRequest } from "../api/index.js";
 import { serveDiscovery } from "./discovery.js";
-import { compareVersionPriority, storageVersionHash } from "./_served.js";
+import { storageVersionHash } from "./_served.js";
 import { testRegistry } from "./_test-registry.js";
 
 const aggregatedAccept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
@@ -132,11 +132,5 @@ describe("serveDiscovery", () => {
     assert.equal(serveDiscovery(get("/apis/batch/v1"), r)?.status, 200);
     const apis = serveDiscovery(get("/apis", aggregatedAccept), r)?.body as AggList;
     assert.ok(apis.items.some((g) => g.metadata.name === "batch"));
-  });
-});
-
-describe("compareVersionPriority", () => {
-  it("orders GA, then beta, then alpha, higher numbers first", () => {
-    assert.deepEqual(["v1alpha1", "v1beta1", "v2", "v1", "v1beta2", "foo", "v10"].sort(compareVersionPriority), ["v10", "v2", "v1", "v1beta2", "v1beta1", "v1alpha1", "foo"]);
   });
 });

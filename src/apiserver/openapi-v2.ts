@@ -143,5 +143,7 @@ export function v2Schema(s: Schema): Record<string, unknown> {
         out[key] = value;
     }
   }
+  // IntOrString is `oneOf: [integer, string]` in v3; v2 has no oneOf and calls it a string.
+  if (out.type === undefined && (s.format === "int-or-string" || s["x-kubernetes-int-or-string"])) out.type = "string";
   return out;
 }

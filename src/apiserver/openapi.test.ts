@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
 import type { RestRequest, RestResponse } from "../api/index.js";
+import { KindRegistry, coreV1Resources, metaV1Definitions } from "../api/index.js";
 import { serveOpenApiV3 } from "./openapi-v3.js";
 import { openApiV2ProtobufType, serveOpenApiV2 } from "./openapi-v2.js";
 import { serveDiscovery } from "./discovery.js";
@@ -152,21 +153,41 @@ describe("OpenAPI v3", () => {
   });
 });
 
+function builtinRegistry(): KindRegistry {
+  return new KindRegistry({ resources: coreV1Resources, definitions: metaV1Definitions });
+}
+
 describe("every registered kind", () => {
-  it("appears in discovery and in its group/version's OpenAPI v3 document", () => {
-    const r = testRegistry();
-    for (const rt of r.all()) {
-      const gv = rt.group ? `${rt.group}/${rt.version}` : rt.version;
-      const list = serveDiscovery(get(rt.group ? `/apis/${gv}` : `/api/${rt.version}`), r)?.body as { resources: { name: string; kind: string }[] };
-      assert.ok(list.resources.some((x) => x.name === rt.plural && x.kind === rt.kind), `${gv} ${rt.kind} in discovery`);
-      const doc = v3Doc(r, rt.group ? `apis/${gv}` : `api/${rt.version}`);
-      const gvk = { group: rt.group, version: rt.version, kind: rt.kind };
-      const schema = Object.values(doc.components.schemas as Record<string, Json>).find((s) => (s["x-kubernetes-group-version-kind"] ?? []).some((g: Json) => g.group === gvk.group && g.version === gvk.version && g.kind === gvk.kind));
-      assert.ok(schema, `${gv} ${rt.kind} schema in OpenAPI v3`);
-      assert.ok(supportsQueryParamV3(doc, gvk, "fieldValidation"), `${gv} ${rt.kind} PATCH declares fieldValidation`);
+  for (const [name, registry] of [["of the test registry", testRegistry], ["of the built-in registry", builtinRegistry]] as const) {
+    it(`appears in discovery and in its group/version's OpenAPI v3 document (${name})`, () => everyKindIsDescribed(registry()));
+  }
+
+  it("leaves no reference dangling in the built-in registry's documents, v3 and v2", () => {
+    const r = builtinRegistry();
+    const index = serveOpenApiV3(get("/openapi/v3"), r)?.body as { paths: Record<string, unknown> };
+    for (const key of Object.keys(index.paths)) {
+      const doc = v3Doc(r, key);
+      for (const ref of refs(doc)) assert.ok(doc.components.schemas[ref.slice("#/components/schemas/".length)], `${key}: ${ref}`);
     }
+    const v2 = json(serveOpenApiV2(get("/openapi/v2"), r));
+    for (const ref of refs(v2)) assert.ok(v2.definitions[ref.slice("#/definitions/".length)], ref);
+    assert.equal(v2.definitions["io.k8s.apimachinery.pkg.util.intstr.IntOrString"].type, "string");
+    assert.equal(v2.definitions["io.k8s.apimachinery.pkg.util.intstr.IntOrString"].oneOf, undefined);
   });
 });
+
+function everyKindIsDescribed(r: ServedTypes): void {
+  for (const rt of r.all()) {
+    const gv = rt.group ? `${rt.group}/${rt.version}` : rt.version;
+    const list = serveDiscovery(get(rt.group ? `/apis/${gv}` : `/api/${rt.version}`), r)?.body as { resources: { name: string; kind: string }[] };
+    assert.ok(list.resources.some((x) => x.name === rt.plural && x.kind === rt.kind), `${gv} ${rt.kind} in discovery`);
+    const doc = v3Doc(r, rt.group ? `apis/${gv}` : `api/${rt.version}`);
+    const gvk = { group: rt.group, version: rt.version, kind: rt.kind };
+    const schema = Object.values(doc.components.schemas as Record<string, Json>).find((s) => (s["x-kubernetes-group-version-kind"] ?? []).some((g: Json) => g.group === gvk.group && g.version === gvk.version && g.kind === gvk.kind));
+    assert.ok(schema, `${gv} ${rt.kind} schema in OpenAPI v3`);
+    assert.ok(supportsQueryParamV3(doc, gvk, "fieldValidation"), `${gv} ${rt.kind} PATCH declares fieldValidation`);
+  }
+}
 
 describe("OpenAPI v2", () => {
   it("serves swagger 2.0 JSON with #/definitions references that resolve", () => {
