@@ -12,7 +12,14 @@ import type { OperationSpec, ParamSpec, ResponseSpec } from "./_openapi-model.js
 import { groupVersionModel } from "./_openapi-model.js";
 import { encodeSwaggerDocument } from "./_openapi-v2-proto.js";
 
+/** What client-go's OpenAPISchema() asks for. */
 export const openApiV2ProtobufType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+/**
+ * What we answer with, as kube-openapi does: `@` is not a MIME token character, so Go's
+ * mime.ParseMediaType (in client-go) refuses the asked-for form in a Content-Type.
+ */
+export const openApiV2ProtobufContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+const protobufTypes = new Set([openApiV2ProtobufType, openApiV2ProtobufContentType]);
 
 const caches = new WeakMap<ServedTypes, Map<string, unknown>>();
 const textEncoder = new TextEncoder();
@@ -27,13 +34,13 @@ interface Rendered {
 export function serveOpenApiV2(req: RestRequest, registry: ServedTypes): RestResponse | undefined {
   if (req.method !== "GET" || req.path.replace(/\/+$/, "") !== "/openapi/v2") return undefined;
   const rendered = memo(cacheFor(registry, caches), "v2", () => render(registry));
-  const wantsProtobuf = parseAccept(req.accept).findIndex((r) => r.type === openApiV2ProtobufType);
+  const wantsProtobuf = parseAccept(req.accept).findIndex((r) => protobufTypes.has(r.type));
   const wantsJson = parseAccept(req.accept).findIndex((r) => r.type === "application/json" || r.type === "*/*");
   const protobuf = wantsProtobuf >= 0 && (wantsJson < 0 || wantsProtobuf < wantsJson);
   return {
     status: 200,
     body: undefined,
-    raw: protobuf ? { contentType: openApiV2ProtobufType, data: rendered.protobuf } : { contentType: "application/json", data: rendered.json },
+    raw: protobuf ? { contentType: openApiV2ProtobufContentType, data: rendered.protobuf } : { contentType: "application/json", data: rendered.json },
     headers: { ETag: `"${rendered.etag}"`, Vary: "Accept" },
   };
 }

@@ -4,7 +4,7 @@ import { parse as parseYaml } from "yaml";
 import type { RestRequest, RestResponse } from "../api/index.js";
 import { KindRegistry, coreV1Resources, metaV1Definitions } from "../api/index.js";
 import { serveOpenApiV3 } from "./openapi-v3.js";
-import { openApiV2ProtobufType, serveOpenApiV2 } from "./openapi-v2.js";
+import { openApiV2ProtobufContentType, openApiV2ProtobufType, serveOpenApiV2 } from "./openapi-v2.js";
 import { serveDiscovery } from "./discovery.js";
 import { ProtoMessage } from "./_protobuf-reader.js";
 import { ProtoWriter } from "./_protobuf-writer.js";
@@ -207,7 +207,8 @@ describe("OpenAPI v2", () => {
   it("serves gnostic's openapi.v2.Document protobuf when asked, which decodes to the same document", () => {
     const r = testRegistry();
     const res = serveOpenApiV2(get("/openapi/v2", {}, `${openApiV2ProtobufType}, application/json`), r);
-    assert.equal(res?.raw?.contentType, openApiV2ProtobufType);
+    // Answered in the dotted form: Go's mime parser refuses the "@" of the asked-for one.
+    assert.equal(res?.raw?.contentType, openApiV2ProtobufContentType);
     const jsonDoc = json(serveOpenApiV2(get("/openapi/v2"), r));
     const doc = ProtoMessage.decode(res?.raw?.data ?? new Uint8Array());
     assert.equal(doc.string(1), "2.0"); // swagger
