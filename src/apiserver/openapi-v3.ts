@@ -43,7 +43,7 @@ export function serveOpenApiV3(req: RestRequest, registry: ServedTypes): RestRes
   const asked = req.query.hash;
   if (asked !== undefined && asked !== doc.hash) {
     // A stale hash: send the client to the current document, as handler3 does.
-    return { status: 301, body: undefined, headers: { Location: `/openapi/v3/${key}?hash=${doc.hash}`, "Cache-Control": "no-cache, private" } };
+    return { status: 301, body: undefined, text: "", headers: { Location: `/openapi/v3/${key}?hash=${doc.hash}`, "Cache-Control": "no-cache, private" } };
   }
   return {
     status: 200,
