@@ -57,7 +57,20 @@ export function validateSelectorAndTemplate(
 
 /** The selector may not change after create ("field is immutable"), as for every workload in apps/v1. */
 export function immutableSelector(selector: unknown, oldSelector: unknown, field: string): FieldError[] {
-  return JSON.stringify(selector) === JSON.stringify(oldSelector) ? [] : [fieldError.invalid(field, selector ?? null, "field is immutable")];
+  return jsonEqual(selector, oldSelector) ? [] : [fieldError.invalid(field, selector ?? null, "field is immutable")];
+}
+
+/** Equality of JSON values, ignoring the order of object keys (apiequality.Semantic.DeepEqual for API data). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
 }
 
 const percentRE = /^[0-9]+%$/;

@@ -8,7 +8,7 @@ import type { ResourceType, TableConvertor, WriteContext } from "../../resource-
 import { ageColumn, nameColumn, translateTimestampSince } from "../../table-helpers.js";
 import { defaultPodTemplate } from "../../_pod-template-defaults.js";
 import { validateNameRule } from "../../_name-rule.js";
-import { containerCells, containersColumn, imagesColumn, intOrPercent, nonNegative, validateSelectorAndTemplate } from "../../_workload.js";
+import { containerCells, containersColumn, imagesColumn, intOrPercent, jsonEqual, nonNegative, validateSelectorAndTemplate } from "../../_workload.js";
 import { n } from "./_names.js";
 import { appsV1Definitions } from "./definitions.js";
 import type { StatefulSet, StatefulSetSpec } from "./statefulset-types.js";
@@ -95,16 +95,8 @@ function forbiddenSpecUpdates(spec: StatefulSetSpec, old: StatefulSetSpec): Fiel
     for (const f of mutableFields) delete copy[f];
     return copy;
   };
-  if (JSON.stringify(sortKeys(strip(spec))) === JSON.stringify(sortKeys(strip(old)))) return [];
+  if (jsonEqual(strip(spec), strip(old))) return [];
   return [fieldError.forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")];
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
-  }
-  return value;
 }
 
 export const statefulSetTable: TableConvertor = {
