@@ -1,5 +1,6 @@
 import type { FieldError } from "../machinery/index.js";
 import type { KubeObject } from "./object.js";
+import type { UserInfo } from "./rest.js";
 import type { Definitions } from "./schema.js";
 
 /**
@@ -102,6 +103,12 @@ export interface Strategy {
   onDelete?(obj: KubeObject): KubeObject | undefined;
   /** With deletionTimestamp set: may the object go now? (checked after every update; metadata.finalizers are checked generically) */
   readyToDelete?(obj: KubeObject): boolean;
+  /**
+   * A create-only resource that is never stored (selfsubjectreviews; later tokenreviews,
+   * subjectaccessreviews): after decoding, defaulting and validation, create answers 201
+   * with what this returns, given the requesting user, and writes nothing.
+   */
+  respondToCreate?(obj: KubeObject, user: UserInfo | undefined): KubeObject;
 }
 
 export interface TableColumn {
