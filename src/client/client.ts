@@ -197,6 +197,14 @@ export class Client {
     return (await this.call("PUT", path, writeQuery(options), options, { body })) as R;
   }
 
+  /**
+   * One request to any path, for what has no typed method (discovery: `/api`, `/apis/apps/v1`).
+   * Returns the body of a 2xx answer; a non-2xx throws `ApiError` as every other method.
+   */
+  raw(method: HttpMethod, path: string, options: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> {
+    return this.call(method, path, options.query ?? {}, options, { body: options.body });
+  }
+
   watch<T extends KubeObject>(res: Resource<T>, options: WatchOptions = {}): AsyncIterable<WatchEvent<T>> {
     const path = resourcePath(res, { namespace: options.namespace });
     const query: Query = {
