@@ -34,3 +34,5 @@ export { Informer, keyOf, splitKey, namespaceIndex } from "./informer.js";
 export type { InformerOptions, InformerHandlers, IndexFunc } from "./informer.js";
 export { LeaderElector, formatMicroTime } from "./leader-election.js";
 export type { LeaderElectionOptions, Lease, LeaseSpec } from "./leader-election.js";
+export { discoverResources, GroupDiscoveryFailedError, isGroupDiscoveryFailedError } from "./discovery.js";
+export type { DiscoveredResource } from "./discovery.js";
