@@ -1,42 +1,15 @@
-// The few core/v1 shapes the other groups' interfaces use, reduced to what they read. Structural, so
-// core/v1's full types are assignable to them. TODO: re-export core/v1's own once its index.ts names them.
+// The core/v1 shapes the other groups' interfaces use, from core/v1; and IntOrString.
 import type { ObjectMeta } from "./object.js";
+
+export type { PodTemplateSpec, PodSpec, ObjectReference, EventSource } from "./core/v1/index.js";
 
 /** An int32 or a string such as "25%" (intstr.IntOrString). */
 export type IntOrString = number | string;
 
-export interface ContainerShape {
-  name: string;
-  image?: string;
-}
-
-export interface PodSpecShape {
-  containers: ContainerShape[];
-  initContainers?: ContainerShape[];
-  restartPolicy?: string;
-  nodeSelector?: Record<string, string>;
-}
-
-export interface PodTemplateSpec {
-  metadata?: ObjectMeta;
-  spec?: PodSpecShape;
-}
-
-export interface ObjectReference {
-  apiVersion?: string;
-  fieldPath?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  resourceVersion?: string;
-  uid?: string;
-}
-
-export interface EventSource {
-  component?: string;
-  host?: string;
-}
-
+/**
+ * StatefulSet volumeClaimTemplates items. TODO(core/v1): core/v1 defines no
+ * PersistentVolumeClaim type or `io.k8s.api.core.v1.PersistentVolumeClaim` schema yet.
+ */
 export interface PersistentVolumeClaim {
   apiVersion?: string;
   kind?: string;

@@ -1,5 +1,5 @@
 import type { Definitions } from "../../schema.js";
-import { scaleDefinitions } from "../../autoscaling/v1/scale-schema.js";
+import { scaleDefinitions } from "../../autoscaling/v1/index.js";
 import { deploymentDefinitions } from "./deployment-schema.js";
 import { replicasetDefinitions } from "./replicaset-schema.js";
 import { statefulsetDefinitions } from "./statefulset-schema.js";
