@@ -1,4 +1,4 @@
-import { describe, it, before, after, type TestContext } from "node:test";
+import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:https";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
@@ -40,19 +40,6 @@ function call(url: string, creds: Credentials, options: { method?: string; body?
   });
 }
 
-/** Starts the server, or skips the test while the API server is not wired into `k8ts server`. */
-async function startOrSkip(t: TestContext, options: ServerOptions): Promise<RunningServer | undefined> {
-  try {
-    return await startServer(options);
-  } catch (err) {
-    if (err instanceof Error && err.message.includes("not wired yet")) {
-      t.skip(err.message);
-      return undefined;
-    }
-    throw err;
-  }
-}
-
 describe("k8ts server", () => {
   let dir: string;
   const lines: string[] = [];
@@ -72,10 +59,9 @@ describe("k8ts server", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("prints the kubeconfig path and serves the admin over TLS; no client certificate gets 401", async (t) => {
+  it("prints the kubeconfig path and serves the admin over TLS; no client certificate gets 401", async () => {
     lines.length = 0;
-    const server = await startOrSkip(t, options(join(dir, "memory"), "memory"));
-    if (!server) return;
+    const server = await startServer(options(join(dir, "memory"), "memory"));
     try {
       assert.equal(server.kubeconfigPath, join(dir, "memory", "kubeconfig.yaml"));
       assert.ok(lines.includes(`kubeconfig: ${server.kubeconfigPath}`), lines.join("\n"));
@@ -90,10 +76,9 @@ describe("k8ts server", () => {
     }
   });
 
-  it("restarts on the same data dir with the same CA and every object intact", async (t) => {
+  it("restarts on the same data dir with the same CA and every object intact", async () => {
     const dataDir = join(dir, "sqlite");
-    const first = await startOrSkip(t, options(dataDir, "sqlite"));
-    if (!first) return;
+    const first = await startServer(options(dataDir, "sqlite"));
     let creds: Credentials;
     try {
       creds = await kubeconfigCredentials(first.kubeconfigPath);
@@ -118,11 +103,7 @@ describe("k8ts server", () => {
     }
   });
 
-  it("runServer returns after the signal aborts, having closed everything", async (t) => {
-    const probe = await startOrSkip(t, options(join(dir, "run"), "memory"));
-    if (!probe) return;
-    await probe.close();
-
+  it("runServer returns after the signal aborts, having closed everything", async () => {
     const ac = new AbortController();
     const log: string[] = [];
     let listening!: () => void;
