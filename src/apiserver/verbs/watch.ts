@@ -38,7 +38,6 @@ export async function watchResponse(ctx: VerbContext): Promise<RestResponse> {
   const onClientGone = () => stop.abort();
   req.signal?.addEventListener("abort", onClientGone, { once: true });
   const timeout = setTimeout(() => stop.abort(), timeoutSeconds * 1000);
-  timeout.unref?.();
   let bookmarkTimer: NodeJS.Timeout | undefined;
   stop.signal.addEventListener("abort", () => {
     clearTimeout(timeout);
@@ -74,7 +73,6 @@ export async function watchResponse(ctx: VerbContext): Promise<RestResponse> {
   if (sendInitialEvents === true && allowBookmarks) queue.push(bookmark({ "k8s.io/initial-events-end": "true" }));
   if (allowBookmarks) {
     bookmarkTimer = setInterval(() => queue.push(bookmark()), server.watch.bookmarkIntervalMs);
-    bookmarkTimer.unref?.();
   }
 
   const pump = async () => {
