@@ -1,0 +1,44 @@
+// The public face of the controller manager: startControllers runs every control loop.
+import type { Client, Clock } from "../client/index.js";
+import { GarbageCollector } from "./garbagecollector/index.js";
+import { NamespaceController } from "./namespace/index.js";
+
+export interface StartControllersOptions {
+  client: Client;
+  /** Stops every controller. */
+  signal: AbortSignal;
+  clock?: Clock;
+  /** Told about each failed pass or list/watch failure, by controller name; the work is retried. */
+  onError?: (controller: string, key: string, err: unknown) => void;
+}
+
+/**
+ * Starts the controllers of `k8ts server` (kube-controller-manager's role) on one
+ * Client. Resolves once `signal` has aborted and every controller has stopped; a
+ * controller that fails unexpectedly is reported through `onError` and the others go on.
+ *
+ *   const stopped = startControllers({ client, signal });
+ *   ...; abort(); await stopped;
+ */
+export async function startControllers(options: StartControllersOptions): Promise<void> {
+  const { client, signal, clock } = options;
+  const report = (controller: string) => (key: string, err: unknown) => options.onError?.(controller, key, err);
+  const controllers: Array<{ name: string; start(signal: AbortSignal): Promise<void> }> = [
+    { name: "namespace", start: (s) => new NamespaceController({ client, clock, onError: report("namespace") }).start(s) },
+    { name: "garbagecollector", start: (s) => new GarbageCollector({ client, clock, onError: report("garbagecollector") }).start(s) },
+  ];
+  await Promise.all(
+    controllers.map(async (c) => {
+      try {
+        await c.start(signal);
+      } catch (err) {
+        report(c.name)("", err);
+      }
+    }),
+  );
+}
+
+export { NamespaceController } from "./namespace/index.js";
+export type { NamespaceControllerOptions } from "./namespace/index.js";
+export { GarbageCollector } from "./garbagecollector/index.js";
+export type { GarbageCollectorOptions } from "./garbagecollector/index.js";
