@@ -16,6 +16,8 @@ export interface HttpsEdgeOptions {
   host: string;
   port: number;
   tokens?: TokenAuthenticator;
+  /** Decodes `application/vnd.kubernetes.protobuf` bodies (what client-go's typed clients send) to JSON-shaped objects. */
+  decodeProtobuf?: (raw: Buffer) => unknown;
 }
 
 export interface HttpsEdge {
@@ -82,7 +84,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEd
   let body: unknown;
   try {
     const raw = await readBody(req);
-    if (raw.length > 0) body = decodeBody(raw, contentType);
+    if (raw.length > 0) body = decodeBody(raw, contentType, options.decodeProtobuf);
   } catch (err) {
     return writeResponse(res, errorResponse(err), accept);
   }
@@ -135,7 +137,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** JSON for every +json media type and no type at all; YAML for the yaml ones. */
-function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+function decodeBody(raw: Buffer, contentType: string | undefined, decodeProtobuf: HttpsEdgeOptions["decodeProtobuf"]): unknown {
   const mediaType = (contentType ?? "application/json").split(";")[0].trim().toLowerCase();
   const text = raw.toString("utf8");
   if (mediaType === "application/yaml" || mediaType === "application/apply-patch+yaml" || mediaType === "text/yaml") {
@@ -152,9 +154,7 @@ function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
       throw ApiError.badRequest(`couldn't get version/kind; json parse error: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  if (mediaType === "application/vnd.kubernetes.protobuf") {
-    throw ApiError.unsupportedMediaType(mediaType);
-  }
+  if (mediaType === "application/vnd.kubernetes.protobuf" && decodeProtobuf) return decodeProtobuf(raw);
   throw ApiError.unsupportedMediaType(mediaType);
 }
 

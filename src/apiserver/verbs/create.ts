@@ -12,6 +12,9 @@ import { respondObject } from "../respond.js";
 
 export async function createObject(ctx: VerbContext): Promise<RestResponse> {
   const { obj, warnings } = decodeBody(ctx, ctx.req.body);
+  // Review kinds (SelfSubjectReview…) are answered, never stored.
+  const respond = ctx.rt.strategy?.respondToCreate;
+  if (respond) return respondObject(ctx, 201, respond(obj, ctx.req.user), warningHeaders(warnings));
   const created = await createDecoded(ctx, obj);
   return respondObject(ctx, 201, created, warningHeaders(warnings));
 }
