@@ -140,7 +140,7 @@ export class ApiError extends Error {
       reason,
       code,
     };
-    if (details) status.details = details;
+    if (details) status.details = withoutUndefined(details);
     return new ApiError(status);
   }
 
@@ -236,6 +236,14 @@ export class ApiError extends Error {
   static serviceUnavailable(message: string): ApiError {
     return ApiError.of("ServiceUnavailable", message);
   }
+}
+
+// Details travel in-process as objects and over HTTP as JSON; keys with undefined values
+// would make the two differ.
+function withoutUndefined(details: StatusDetails): StatusDetails {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details)) if (v !== undefined) out[k] = v;
+  return out as StatusDetails;
 }
 
 export function isApiError(err: unknown, reason?: StatusReason): err is ApiError {
