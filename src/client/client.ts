@@ -372,7 +372,8 @@ export function statusOf(response: RestResponse): Status {
 
 function asStatus(body: unknown, code: number): Status {
   if (typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "Status") {
-    const s = body as Status;
+    // Through JSON, as the HTTP transport would deliver it (drops undefined fields).
+    const s = JSON.parse(JSON.stringify(body)) as Status;
     return { ...s, code: typeof s.code === "number" && s.code !== 0 ? s.code : code };
   }
   const text = typeof body === "string" && body ? body : undefined;

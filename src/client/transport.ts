@@ -28,10 +28,19 @@ export const loopbackUser: UserInfo = {
  */
 export function inProcessTransport(handler: RestHandler, options: { user?: UserInfo } = {}): Transport {
   const user = options.user ?? loopbackUser;
-  return (request) =>
-    handler({
+  return async (request) => {
+    const response = await handler({
       ...request,
       user: request.user ?? user,
       body: request.body === undefined ? undefined : structuredClone(request.body),
     });
+    // Status bodies are built in code and may hold `undefined` fields that JSON would
+    // drop; drop them here too, so both transports answer exactly the same Status.
+    if (isStatus(response.body)) return { ...response, body: JSON.parse(JSON.stringify(response.body)) as unknown };
+    return response;
+  };
+}
+
+function isStatus(body: unknown): boolean {
+  return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "Status";
 }
