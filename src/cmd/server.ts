@@ -1,6 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { builtinRegistry } from "../api/index.js";
+import { builtinRegistry, type RestHandler } from "../api/index.js";
+import { Client, inProcessTransport } from "../client/index.js";
+import { startControllers } from "./controllers.js";
 import { startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
 import { MemoryStore, SqliteStore, type Store } from "../storage/index.js";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
@@ -79,6 +81,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   log(`store: ${options.store}${options.store === "sqlite" ? ` (${sqlitePath(options.dataDir)})` : ""}`);
   log(`listening: ${api.url}`);
 
+  // The control loops talk to the API through the in-process transport: same verbs, no HTTP.
+  const controllersStop = new AbortController();
+  const client = new Client({ transport: inProcessTransport(api.handler) });
+  const controllersDone = startControllers({
+    client,
+    signal: controllersStop.signal,
+    onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
+  });
+
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -86,6 +97,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () => {
       closing ??= (async () => {
         try {
+          controllersStop.abort();
+          await controllersDone;
           await api.close();
         } finally {
           await store.close();
@@ -121,6 +134,7 @@ async function openSqlite(dataDir: string): Promise<Store> {
 
 interface ApiServing {
   url: string;
+  handler: RestHandler;
   close(): Promise<void>;
 }
 

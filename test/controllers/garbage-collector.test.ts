@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { KubeObject, OwnerReference } from "../../src/api/index.js";
 import { isApiError } from "../../src/machinery/index.js";
 import { resources, type Client } from "../../src/client/index.js";
-import { GarbageCollector } from "../../src/controllers/index.js";
+import { GarbageCollector } from "../../src/controllers/garbagecollector/index.js";
 import { startTestApiServer, type TestApiServer } from "../harness/index.js";
 
 const ns = "default";

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import type { KubeObject, Namespace, NamespaceCondition } from "../../src/api/index.js";
 import { isApiError } from "../../src/machinery/index.js";
 import { FakeClock, resources, type Client, type Resource } from "../../src/client/index.js";
-import { NamespaceController, startControllers } from "../../src/controllers/index.js";
+import { NamespaceController } from "../../src/controllers/namespace/index.js";
+import { startControllers } from "../../src/cmd/controllers.js";
 import { startTestApiServer, type TestApiServer } from "../harness/index.js";
 
 async function exists(client: Client, res: Resource, name: string, namespace?: string): Promise<KubeObject | undefined> {

@@ -1,7 +1,8 @@
-// The public face of the controller manager: startControllers runs every control loop.
+// The controller manager: wires every control loop onto one Client (cmd wires; each
+// controller is its own component under src/controllers/).
 import type { Client, Clock } from "../client/index.js";
-import { GarbageCollector } from "./garbagecollector/index.js";
-import { NamespaceController } from "./namespace/index.js";
+import { GarbageCollector } from "../controllers/garbagecollector/index.js";
+import { NamespaceController } from "../controllers/namespace/index.js";
 
 export interface StartControllersOptions {
   client: Client;
@@ -38,7 +39,3 @@ export async function startControllers(options: StartControllersOptions): Promis
   );
 }
 
-export { NamespaceController } from "./namespace/index.js";
-export type { NamespaceControllerOptions } from "./namespace/index.js";
-export { GarbageCollector } from "./garbagecollector/index.js";
-export type { GarbageCollectorOptions } from "./garbagecollector/index.js";
