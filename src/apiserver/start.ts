@@ -3,6 +3,7 @@ import type { Store } from "../storage/index.js";
 import { ApiServer } from "./api-server.js";
 import type { WatchSettings } from "./context.js";
 import { bootstrapCluster } from "./bootstrap.js";
+import { startCompactor } from "./compactor.js";
 import { startHttpsEdge } from "./http-server.js";
 import type { TokenAuthenticator } from "./authn.js";
 import { serveDiscovery } from "./discovery.js";
@@ -17,6 +18,8 @@ export interface StartApiServerOptions {
   port: number;
   tokens?: TokenAuthenticator;
   watch?: Partial<WatchSettings>;
+  /** How often history is compacted (default 5 minutes, as upstream). */
+  compactionIntervalMs?: number;
 }
 
 export interface RunningApiServer {
@@ -31,8 +34,17 @@ export interface RunningApiServer {
 export async function startApiServer(options: StartApiServerOptions): Promise<RunningApiServer> {
   const apiServer = createApiServer(options);
   await bootstrapCluster(apiServer.handle);
+  const stop = new AbortController();
+  startCompactor(options.store, { intervalMs: options.compactionIntervalMs, signal: stop.signal, onError: (err) => console.error("k8ts apiserver: compaction:", err) });
   const edge = await startHttpsEdge({ handler: apiServer.handle, tls: options.tls, host: options.host, port: options.port, tokens: options.tokens });
-  return { url: edge.url, handler: apiServer.handle, close: () => edge.close() };
+  return {
+    url: edge.url,
+    handler: apiServer.handle,
+    close: () => {
+      stop.abort();
+      return edge.close();
+    },
+  };
 }
 
 export function createApiServer(options: { store: Store; registry: KindRegistry; watch?: Partial<WatchSettings>; now?: () => Date }): ApiServer {
