@@ -31,3 +31,4 @@ export { policyV1Resources, podDisruptionBudgetsResource, evictionDefinitions } 
 export type { PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from "./policy/v1/index.js";
 export { authenticationV1Resources, selfSubjectReviewsResource, reviewSelf } from "./authentication/v1/index.js";
 export type { SelfSubjectReview, SelfSubjectReviewStatus } from "./authentication/v1/index.js";
+export { decodeKubernetesProtobuf } from "./protobuf/index.js";

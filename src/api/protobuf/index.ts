@@ -1,0 +1,2 @@
+// Kubernetes protobuf bodies → JSON-shaped objects.
+export { decodeKubernetesProtobuf } from "./decode.js";
