@@ -7,10 +7,14 @@
 //
 // The .proto files come from k8s.io/api and k8s.io/apimachinery (e.g. extract them from a
 // checkout with `git show HEAD:core/v1/generated.proto > /tmp/protos/core-v1.proto`).
+// Go source files (types.go…) next to a .proto file, when present, tell which scalar fields
+// are non-pointer with `omitempty`: Go always writes those to the wire, but its JSON leaves
+// out their zero value, so the table marks them `"name,omitempty"` and the decoder drops 0
+// and false there (and keeps them for pointer fields like `replicas`).
 // Run under tsx so the script can load our schemas (src/api) and report every proto field
 // whose name is not a property of our definition, and every property with no proto field;
 // fix real name differences in `jsonNameOverrides` below.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "src/api/protobuf/_field-numbers.ts");
 
 // Definition name → proto field name → JSON name, where go-to-protobuf's field name is not
-// the JSON one. The special apimachinery types (Time, Quantity, IntOrString, …) are decoded
+// the JSON one and no Go source says otherwise. The special apimachinery types (Time, Quantity, IntOrString, …) are decoded
 // by hand and keep their proto names.
 const jsonNameOverrides = {};
 
@@ -68,6 +72,40 @@ function parseProto(text) {
   return messages;
 }
 
+/**
+ * Struct fields of the Go files beside a .proto: "Struct" → field number → { pointer, omitempty, json }.
+ * Only fields with a `protobuf:"…"` tag count.
+ */
+function parseGoStructs(dir) {
+  const structs = new Map();
+  let files = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith(".go") && !f.endsWith("_test.go") && !f.startsWith("zz_generated") && !f.endsWith(".pb.go"));
+  } catch {
+    return structs;
+  }
+  for (const file of files) {
+    let current;
+    for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
+      const t = /^type\s+(\w+)\s+struct\s*\{/.exec(line);
+      if (t) {
+        current = new Map();
+        structs.set(t[1], current);
+        continue;
+      }
+      if (/^\}/.test(line)) current = undefined;
+      const f = current && /^\s+(?:\w+\s+)?(\S+)\s+`([^`]*)`/.exec(line);
+      if (!f) continue;
+      const pb = /protobuf:"[^"]*?,(\d+),/.exec(f[2]);
+      const json = /json:"([^"]*)"/.exec(f[2]);
+      if (!pb || !json) continue;
+      const [jsonName, ...options] = json[1].split(",");
+      current.set(Number(pb[1]), { pointer: f[1].startsWith("*"), omitempty: options.includes("omitempty"), scalar: /^(bool|u?int(8|16|32|64)?|float(32|64))$/.test(f[1]), json: jsonName });
+    }
+  }
+  return structs;
+}
+
 /** `k8s.io.api.core.v1` → `io.k8s.api.core.v1`, the OpenAPI definition prefix. */
 function definitionPrefix(pkg) {
   return pkg.startsWith("k8s.io.") ? `io.k8s.${pkg.slice("k8s.io.".length)}` : pkg;
@@ -88,7 +126,16 @@ if (files.length === 0) {
   console.error("usage: npx tsx scripts/gen-protobuf-fields.mjs FILE.proto...");
   process.exit(2);
 }
-const messages = files.flatMap((f) => parseProto(readFileSync(f, "utf8")));
+const messages = files.flatMap((f) => {
+  const parsed = parseProto(readFileSync(f, "utf8"));
+  const structs = parseGoStructs(dirname(f));
+  for (const m of parsed) {
+    const goFields = structs.get(m.name.slice(m.name.lastIndexOf(".") + 1));
+    for (const field of m.fields) field.go = goFields?.get(field.number);
+  }
+  if (structs.size === 0) console.warn(`note: no Go sources beside ${f}; zero numbers and booleans will be kept`);
+  return parsed;
+});
 messages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 const definitions = await loadDefinitions();
 
@@ -126,8 +173,16 @@ const rows = [];
 for (const msg of messages) {
   const overrides = jsonNameOverrides[msg.name] ?? {};
   const schema = definitions?.[msg.name];
-  const entries = msg.fields.map((f) => [f.number, overrides[f.name] ?? (isInline(f, schema?.properties) ? `...${f.type}` : f.name)]);
   if (definitions && !schema && !inlined.has(msg.name)) continue; // not one of our definitions (yet): regenerate when it is
+  const entries = msg.fields.map((f) => {
+    if (isInline(f, schema?.properties)) return [f.number, `...${f.type}`];
+    let name = overrides[f.name] ?? f.name;
+    if (f.go?.json && f.go.json !== "-" && f.go.json !== name) {
+      console.log(`${msg.name}: proto field ${f.number} "${name}" is "${f.go.json}" in Go's json tag; using that`);
+      name = f.go.json;
+    }
+    return [f.number, f.go && !f.go.pointer && f.go.omitempty && f.go.scalar ? `${name},omitempty` : name];
+  });
   if (schema && !specialMessages.has(msg.name)) {
     const props = schema.properties ?? {};
     const flat = (m) => m.fields.flatMap((f) => (isInline(f, props) ? flat(byName.get(f.type)) : [[f.number, overrides[f.name] ?? f.name]]));
@@ -148,6 +203,8 @@ for (const msg of messages) {
 
 const text = `// Generated by scripts/gen-protobuf-fields.mjs from upstream's generated.proto files; do not edit.
 // Protobuf field number → JSON field name, per definition (the names our schemas use).
+// "name,omitempty": a non-pointer number or boolean whose zero value Go's JSON leaves out.
+// "...Definition": an embedded Go struct whose fields are inline in JSON.
 export const fieldNumbers: Readonly<Record<string, Readonly<Record<number, string>>>> = {
 ${rows.join("\n")}
 };

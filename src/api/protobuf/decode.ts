@@ -6,7 +6,8 @@
  * The body is `k8s\0` and a runtime.Unknown envelope naming apiVersion and kind; the object's
  * own message is walked with our schema for types and `_field-numbers.ts` for field names.
  * Go writes its non-pointer fields even when empty, so empty strings, lists, maps and zero
- * times are dropped, as Go's JSON `omitempty` would; numbers and booleans are kept.
+ * times are dropped, as Go's JSON `omitempty` would; so are 0 and false where the table marks
+ * a field `,omitempty` (a non-pointer Go field); other numbers and booleans are kept.
  * https://kubernetes.io/docs/reference/using-api/api-concepts/#protobuf-encoding
  *
  *   const pod = decodeKubernetesProtobuf(body, registry); // { apiVersion: "v1", kind: "Pod", metadata: {…}, spec: {…} }
@@ -98,16 +99,18 @@ class SchemaDecoder {
   private fill(out: Record<string, unknown>, bytes: Uint8Array, table: string, properties: Record<string, Schema>, path: string): void {
     const names = fieldNumbers[table] ?? {};
     for (const [number, occurrences] of byNumber(readFields(bytes))) {
-      const name = names[number];
-      if (name === undefined) continue; // unknown fields are skipped, as upstream's decoder does
-      if (name.startsWith("...")) {
-        for (const o of occurrences) this.fill(out, lengthDelimited(o, path), name.slice(3), properties, path);
+      const entry = names[number];
+      if (entry === undefined) continue; // unknown fields are skipped, as upstream's decoder does
+      if (entry.startsWith("...")) {
+        for (const o of occurrences) this.fill(out, lengthDelimited(o, path), entry.slice(3), properties, path);
         continue;
       }
+      const [name, omitempty] = entry.split(",");
       const schema = properties[name];
       if (!schema) continue;
       const value = this.field(schema, occurrences, path ? `${path}.${name}` : name);
-      if (value !== undefined) out[name] = value;
+      if (value === undefined || (omitempty && (value === 0 || value === false))) continue;
+      out[name] = value;
     }
   }
 
