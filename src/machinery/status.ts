@@ -180,7 +180,7 @@ export class ApiError extends Error {
       name,
       group: gk.group || undefined,
       kind: gk.kind,
-      causes: errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: e.field })),
+      causes: errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e).slice(e.field.length + 2), field: e.field })),
     });
   }
 
