@@ -1,4 +1,5 @@
 import type { KindRegistry, RestHandler } from "../api/index.js";
+import { decodeKubernetesProtobuf } from "../api/index.js";
 import type { Store } from "../storage/index.js";
 import { ApiServer } from "./api-server.js";
 import type { WatchSettings } from "./context.js";
@@ -36,7 +37,14 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   await bootstrapCluster(apiServer.handle);
   const stop = new AbortController();
   startCompactor(options.store, { intervalMs: options.compactionIntervalMs, signal: stop.signal, onError: (err) => console.error("k8ts apiserver: compaction:", err) });
-  const edge = await startHttpsEdge({ handler: apiServer.handle, tls: options.tls, host: options.host, port: options.port, tokens: options.tokens });
+  const edge = await startHttpsEdge({
+    handler: apiServer.handle,
+    tls: options.tls,
+    host: options.host,
+    port: options.port,
+    tokens: options.tokens,
+    decodeProtobuf: (raw) => decodeKubernetesProtobuf(raw, options.registry),
+  });
   return {
     url: edge.url,
     handler: apiServer.handle,
