@@ -5,8 +5,13 @@
 //
 //   npx tsx scripts/gen-protobuf-fields.mjs path/to/core/v1/generated.proto ...
 //
-// The .proto files come from k8s.io/api and k8s.io/apimachinery (e.g. extract them from a
-// checkout with `git show HEAD:core/v1/generated.proto > /tmp/protos/core-v1.proto`).
+// The .proto files (and the Go sources beside them) come from k8s.io/api and
+// k8s.io/apimachinery at the release kubectl speaks (v0.35.x for 1.35), extracted outside the
+// repo, e.g. for each group folder:
+//   git -C k8s.io-api show v0.35.7:core/v1/generated.proto > /tmp/protos/api/core/v1/generated.proto
+//   git -C k8s.io-api show v0.35.7:core/v1/types.go        > /tmp/protos/api/core/v1/types.go
+//   npx tsx scripts/gen-protobuf-fields.mjs $(find /tmp/protos -name '*.proto' | sort)
+// Only messages with a definition in our schemas are written; rerun when a group is added.
 // Go source files (types.go…) next to a .proto file, when present, tell which scalar fields
 // are non-pointer with `omitempty`: Go always writes those to the wire, but its JSON leaves
 // out their zero value, so the table marks them `"name,omitempty"` and the decoder drops 0
