@@ -303,8 +303,7 @@ describe("kubectl get, describe and discovery", needsKubectl, () => {
       assert.match(r.stderr, /field "nosuchfield" does not exist/);
     });
 
-    // kubectl 1.35 posts the SelfSubjectReview as application/vnd.kubernetes.protobuf (415 so far).
-    it("auth whoami names kubernetes-admin in system:masters", { todo: "protobuf request bodies" }, async () => {
+    it("auth whoami names kubernetes-admin in system:masters", async () => {
       const review = await kubectlJson<{ kind: string; status: { userInfo: { username: string; groups?: string[] } } }>(server, ["auth", "whoami"]);
       assert.equal(review.kind, "SelfSubjectReview");
       assert.equal(review.status.userInfo.username, "kubernetes-admin");
