@@ -22,9 +22,8 @@ describe("k8ts server process", { skip: existsSync(kubectlBin) ? false : "run `n
     assert.equal((await stat(server.kubeconfig)).mode & 0o777, 0o600);
   });
 
-  // TODO(apiserver): kubectl 1.35 posts the SelfSubjectReview as application/vnd.kubernetes.protobuf,
-  // which the API server answers with 415 so far; drop `todo` once it decodes protobuf bodies.
-  it("kubectl auth whoami shows kubernetes-admin in system:masters", { todo: "protobuf request bodies" }, async () => {
+  // kubectl 1.35 posts the SelfSubjectReview as application/vnd.kubernetes.protobuf.
+  it("kubectl auth whoami shows kubernetes-admin in system:masters", async () => {
     const r = await kubectl(server, ["auth", "whoami", "-o", "json"]);
     assert.equal(r.code, 0, r.stderr);
     const review = JSON.parse(r.stdout) as { status: { userInfo: { username: string; groups?: string[] } } };
