@@ -5,7 +5,7 @@ export type { Schema, Definitions } from "./schema.js";
 export type { ResourceType, Verb, Subresources, CustomSubresource, SubresourceAction, WriteContext, Strategy, TableColumn, TableConvertor } from "./resource-type.js";
 export { allVerbs } from "./resource-type.js";
 export type { RestRequest, RestResponse, RestHandler, HttpMethod, UserInfo, WatchEventBody } from "./rest.js";
-export { findUnknownFields, pruneUnknownFields, checkTypes, resolveSchema, strictDecodingMessage, unknownFieldWarning } from "./schema-check.js";
+export { findUnknownFields, pruneUnknownFields, checkTypes, normalizeNulls, resolveSchema, strictDecodingMessage, unknownFieldWarning } from "./schema-check.js";
 export { patchMetaFor } from "./schema-patch-meta.js";
 export { KindRegistry, compareVersionPriority } from "./registry.js";
 export type { ApiGroupVersions, KindRegistryOptions } from "./registry.js";

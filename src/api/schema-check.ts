@@ -211,3 +211,65 @@ function checkValue(value: unknown, schema: Schema, defs: Definitions, path: str
     }
   }
 }
+
+/**
+ * Replaces JSON nulls the way decoding into upstream's Go structs does, in place: a null
+ * field is as if absent, a null list item or map value is its type's zero value
+ * (`containers: [null]` is one empty container, which validation then names). After
+ * this, code that reads the object by its schema never meets a null it did not expect.
+ * Values under `x-kubernetes-preserve-unknown-fields` without declared properties are left
+ * as they are.
+ */
+export function normalizeNulls(obj: unknown, schema: Schema, defs: Definitions): void {
+  normalizeValue(obj, schema, defs);
+}
+
+function normalizeValue(value: unknown, schema: Schema, defs: Definitions): void {
+  if (value === null || typeof value !== "object") return;
+  const s = resolveSchema(schema, defs);
+  if (Array.isArray(value)) {
+    if (s.type !== "array" || !s.items) return;
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === null) value[i] = zeroValue(s.items, defs);
+      else normalizeValue(value[i], s.items, defs);
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  if (s.properties) {
+    for (const [key, prop] of Object.entries(s.properties)) {
+      if (!(key in record)) continue;
+      if (record[key] === null) delete record[key];
+      else normalizeValue(record[key], prop, defs);
+    }
+  }
+  if (s.additionalProperties && typeof s.additionalProperties === "object") {
+    const valueSchema = s.additionalProperties;
+    for (const key of Object.keys(record)) {
+      if (s.properties && key in s.properties) continue;
+      if (record[key] === null) record[key] = zeroValue(valueSchema, defs);
+      else normalizeValue(record[key], valueSchema, defs);
+    }
+  }
+}
+
+function zeroValue(schema: Schema, defs: Definitions): unknown {
+  const s = resolveSchema(schema, defs);
+  if (isIntOrString(s)) return 0;
+  if (s.format === "quantity") return "0";
+  switch (s.type) {
+    case "string":
+      return "";
+    case "integer":
+    case "number":
+      return 0;
+    case "boolean":
+      return false;
+    case "array":
+      return [];
+    case "object":
+      return {};
+    default:
+      return null;
+  }
+}

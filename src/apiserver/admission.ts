@@ -1,5 +1,5 @@
 import type { KubeObject, ResourceType, WriteContext } from "../api/index.js";
-import { checkTypes, findUnknownFields, pruneUnknownFields, strictDecodingMessage, unknownFieldWarning } from "../api/index.js";
+import { checkTypes, findUnknownFields, normalizeNulls, pruneUnknownFields, strictDecodingMessage, unknownFieldWarning } from "../api/index.js";
 import { ApiError, fieldErrorMessage, validateObjectMeta, type FieldError } from "../machinery/index.js";
 import type { VerbContext } from "./context.js";
 import { groupKind } from "./names.js";
@@ -38,6 +38,7 @@ export function decodeBody(ctx: VerbContext, body: unknown, expect: { kind: stri
     if (typeErrors.length > 0) {
       throw ApiError.badRequest(`${expect.kind} in version "${ctx.rt.version}" cannot be handled as a ${expect.kind}: ${typeErrors.map(fieldErrorMessage).join(", ")}`);
     }
+    normalizeNulls(obj, schema, defs);
     const unknown = findUnknownFields(obj, schema, defs);
     if (unknown.length > 0) {
       const mode = fieldValidation(ctx.req.query);
@@ -66,7 +67,19 @@ export function defaultAndValidate(ctx: VerbContext, obj: KubeObject, old: KubeO
   const errs: FieldError[] = validateObjectMeta(obj.metadata, { namespaced: rt.namespaced, nameFn: pathSegmentNameErrors });
   errs.push(...(rt.strategy?.validate?.(obj, old, write) ?? []));
   if (old) errs.push(...immutableMetaErrors(obj, old));
-  if (errs.length > 0) throw ApiError.invalid(groupKind(rt), obj.metadata.name ?? "", errs);
+  if (errs.length > 0) throw ApiError.invalid(groupKind(rt), obj.metadata.name ?? "", withoutDuplicates(errs));
+}
+
+// The generic metadata checks and a kind's own name rule can both report the same
+// problem (a missing name); upstream reports it once.
+function withoutDuplicates(errs: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errs.filter((e) => {
+    const key = JSON.stringify([e.type, e.field, e.badValue, e.detail]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function immutableMetaErrors(obj: KubeObject, old: KubeObject): FieldError[] {
@@ -75,8 +88,26 @@ function immutableMetaErrors(obj: KubeObject, old: KubeObject): FieldError[] {
   return errs;
 }
 
-/** Warning headers as upstream sends them: `299 - "unknown field \"spec.foo\""`. */
+// Upstream's limits on warnings (apiserver pkg/endpoints/handlers/... warning recorder):
+// each message is cut to 256 characters and all of them together to 4 KiB.
+const maxWarningLength = 256;
+const maxWarningsTotal = 4 * 1024;
+
+/**
+ * Warning headers as upstream sends them: `299 - "unknown field \"spec.foo\""`, within
+ * upstream's size limits, with non-ASCII escaped so the header is always valid.
+ */
 export function warningHeaders(warnings: string[]): Record<string, string[]> | undefined {
   if (warnings.length === 0) return undefined;
-  return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
+  const out: string[] = [];
+  let total = 0;
+  for (const w of new Set(warnings)) {
+    const text = w.length > maxWarningLength ? w.slice(0, maxWarningLength) : w;
+    // Node refuses header text beyond latin1, so non-ASCII is sent as \uXXXX escapes.
+    const header = `299 - ${JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}`;
+    if (total + header.length > maxWarningsTotal) break;
+    total += header.length;
+    out.push(header);
+  }
+  return { Warning: out };
 }

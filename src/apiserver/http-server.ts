@@ -142,20 +142,55 @@ function decodeBody(raw: Buffer, contentType: string | undefined, decodeProtobuf
   const text = raw.toString("utf8");
   if (mediaType === "application/yaml" || mediaType === "application/apply-patch+yaml" || mediaType === "text/yaml") {
     try {
-      return parseYaml(text, { maxAliasCount: 100 });
+      // uniqueKeys: false — the duplicate-key check is quadratic in a map's size, and one
+      // hostile body would stall every other request; later keys win, as in JSON.
+      checkYamlFlowDepth(text);
+      return checkDepth(parseYaml(text, { maxAliasCount: 100, uniqueKeys: false }));
     } catch (err) {
+      if (err instanceof ApiError) throw err;
       throw ApiError.badRequest(`error converting YAML to JSON: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
     }
   }
   if (mediaType === "application/json" || mediaType.endsWith("+json") || mediaType === "*/*") {
     try {
-      return JSON.parse(text);
+      return checkDepth(JSON.parse(text));
     } catch (err) {
+      if (err instanceof ApiError) throw err;
       throw ApiError.badRequest(`couldn't get version/kind; json parse error: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   if (mediaType === "application/vnd.kubernetes.protobuf" && decodeProtobuf) return decodeProtobuf(raw);
   throw ApiError.unsupportedMediaType(mediaType);
+}
+
+/** Deeper documents than any API object are refused, so later recursive walks cannot overflow the stack. */
+export const maxBodyDepth = 1000;
+
+/**
+ * The YAML parser recurses (slowly) into flow collections, so a body of nested `[[[[…`
+ * would hold the event loop for seconds before overflowing. Counting brackets first
+ * refuses it at once (brackets inside strings count too: no real object has a thousand
+ * unclosed ones); real objects nest a few dozen levels.
+ */
+function checkYamlFlowDepth(text: string): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxBodyDepth) throw ApiError.badRequest(`the request body is nested more than ${maxBodyDepth} levels deep`);
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+}
+
+function checkDepth(doc: unknown): unknown {
+  const stack: [unknown, number][] = [[doc, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (depth > maxBodyDepth) throw ApiError.badRequest(`the request body is nested more than ${maxBodyDepth} levels deep`);
+    for (const child of Object.values(value)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return doc;
 }
 
 function wantsYaml(accept: string): boolean {

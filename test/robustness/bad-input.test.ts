@@ -110,7 +110,7 @@ describe("bad input over HTTPS", () => {
 
   // Upstream's BeforeCreate runs the generic ObjectMeta validation only after the kind's
   // own validation passed, so "name or generateName is required" is reported once.
-  it("reports a missing name once, as upstream does", { todo: "apiserver admission and the kind's validateName both report metadata.name" }, async () => {
+  it("reports a missing name once, as upstream does", async () => {
     const res = await c.send("POST", cms, { apiVersion: "v1", kind: "ConfigMap", metadata: {}, data: { a: "1" } });
     const status = assertStatus(res, 422, "Invalid");
     assert.equal(status.details?.causes?.filter((cause) => cause.field === "metadata.name").length, 1, JSON.stringify(status.details));
@@ -220,7 +220,6 @@ describe("bad input over HTTPS", () => {
 
   it(
     "answers 1,000+ mutated bodies with a Status 4xx or a well-formed object, never a 5xx or a dropped connection",
-    { todo: "fails on the server bugs pinned by the tests below: uncapped and non-Latin-1 Warning headers, null list items, deep nesting; YAML stalls" },
     async (t) => {
     const seed = Number(process.env.MUTATION_SEED ?? 20240611);
     const count = Number(process.env.MUTATION_COUNT ?? 1200);
@@ -345,7 +344,7 @@ describe("bad input: server bugs found by the mutation test", () => {
 
   // Upstream (apiserver endpoints/filters/warning.go) dedupes warnings and caps them at
   // 4 KiB in all, 256 runes an item; Node's HTTP client refuses headers over 16 KiB.
-  it("caps Warning headers for many unknown fields, so clients can read the answer", { todo: "apiserver warningHeaders sends one Warning per unknown field, uncapped" }, async () => {
+  it("caps Warning headers for many unknown fields, so clients can read the answer", async () => {
     const labels: JsonObject = {};
     const metadata: JsonObject = { name: "many-unknown", labels };
     for (let i = 0; i < 2000; i++) metadata[`unknown${i}`] = "x";
@@ -362,13 +361,14 @@ describe("bad input: server bugs found by the mutation test", () => {
     assert.ok(warnings.join("").length <= 4096 + 256, `Warning headers total ${warnings.join("").length} bytes`);
   });
 
-  it("answers an unknown field with a non-Latin-1 name (Warn) without a 500", { todo: "Node refuses the header value: Invalid character in header content [\"Warning\"]" }, async () => {
+  it("answers an unknown field with a non-Latin-1 name (Warn) without a 500", async () => {
     const res = await c.send("POST", cms, { ...configMap("emoji-field"), "😀": 1 });
     assert.equal(res.status, 201, res.body.toString());
-    assert.match(Buffer.from([res.headers.warning ?? ""].flat().join(""), "latin1").toString("utf8"), /unknown field "😀"/);
+    // Node cannot send raw UTF-8 header bytes as Go does; the name arrives \u-escaped.
+    assert.match([res.headers.warning ?? ""].flat().join(""), /unknown field \\"\\ud83d\\ude00\\"/);
   });
 
-  it("answers null list items (containers: [null], ports: [null]) with a 4xx Status, not a 500", { todo: "defaulting dereferences null list items: Cannot read properties of null" }, async () => {
+  it("answers null list items (containers: [null], ports: [null]) with a 4xx Status, not a 500", async () => {
     const cases: [string, JsonObject][] = [
       [pods, { apiVersion: "v1", kind: "Pod", metadata: { name: "null-container" }, spec: { containers: [null] } }],
       ["/apis/apps/v1/namespaces/default/deployments", { ...samples[1].body("null-container", "default"), spec: { ...(samples[1].body("x", "default").spec as JsonObject), template: { metadata: { labels: { app: "web" } }, spec: { containers: [null] } } } }],
@@ -381,7 +381,7 @@ describe("bad input: server bugs found by the mutation test", () => {
     }
   });
 
-  it("answers a deeply nested patch value with a 4xx Status, not a 500", { todo: "a JSON patch value nested 10,000 deep overflows the stack (500)" }, async () => {
+  it("answers a deeply nested patch value with a 4xx Status, not a 500", async () => {
     assert.equal((await c.send("POST", cms, configMap("deep"))).status, 201);
     const deep = "[".repeat(10_000) + "1" + "]".repeat(10_000);
     const res = await c.request({
@@ -396,7 +396,7 @@ describe("bad input: server bugs found by the mutation test", () => {
 
   // The yaml package checks each new key against every earlier one (uniqueKeys), so a
   // 1 MiB YAML map of 30,000 keys takes seconds of event-loop time, stalling every request.
-  it("decodes a large YAML map quickly and keeps answering other requests meanwhile", { todo: "YAML decoding is quadratic in a map's size" }, async () => {
+  it("decodes a large YAML map quickly and keeps answering other requests meanwhile", async () => {
     const lines = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: wide-yaml", "data:"];
     for (let i = 0; i < 30_000; i++) lines.push(`  k${i}: v${i}`);
     const started = performance.now();
@@ -431,7 +431,7 @@ describe("bad input: a deeply nested, broken YAML body", () => {
     await server?.cleanup();
   });
 
-  it("is refused quickly, and other requests are answered meanwhile", { todo: "the YAML decoder spends ~14 s on this 200 KB body" }, async () => {
+  it("is refused quickly, and other requests are answered meanwhile", async () => {
     const rand = prng(20240611 + 916);
     const sample = samples[Math.floor(rand() * samples.length)];
     rand(); // the verb roll

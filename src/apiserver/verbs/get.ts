@@ -14,5 +14,7 @@ export async function readObject(ctx: VerbContext, name = ctx.info.name): Promis
 }
 
 export async function getObject(ctx: VerbContext): Promise<RestResponse> {
+  const rv = ctx.req.query.resourceVersion;
+  if (rv !== undefined && !/^\d*$/.test(rv)) throw ApiError.badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
   return respondObject(ctx, 200, await readObject(ctx));
 }
