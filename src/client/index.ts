@@ -36,3 +36,7 @@ export { LeaderElector, formatMicroTime } from "./leader-election.js";
 export type { LeaderElectionOptions, Lease, LeaseSpec } from "./leader-election.js";
 export { discoverResources, GroupDiscoveryFailedError, isGroupDiscoveryFailedError } from "./discovery.js";
 export type { DiscoveredResource } from "./discovery.js";
+export { InformerFactory, ensureIndex } from "./informer-factory.js";
+export { Expectations } from "./expectations.js";
+export { EventRecorder } from "./event-recorder.js";
+export type { EventType } from "./event-recorder.js";
