@@ -14,7 +14,7 @@ describe("controller toolkit against a real API server", () => {
 
   it("records an Event about an object and counts repeats instead of duplicating", async () => {
     const cm = await server.client.create(resources.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ev", namespace: "default" } });
-    const clock = new FakeClock(Date.parse("2026-01-01T00:00:00Z"));
+    const clock = new FakeClock({ now: Date.parse("2026-01-01T00:00:00Z") });
     const events = new EventRecorder({ client: server.client, component: "test-controller", clock });
     events.event(cm, "Warning", "Broken", "it broke");
     clock.step(1000);

@@ -1,6 +1,6 @@
 // The controller manager: wires every control loop onto one Client (cmd wires; each
 // controller is its own component under src/controllers/).
-import type { Client, Clock } from "../client/index.js";
+import { EventRecorder, InformerFactory, type Client, type Clock } from "../client/index.js";
 import { GarbageCollector } from "../controllers/garbagecollector/index.js";
 import { NamespaceController } from "../controllers/namespace/index.js";
 
@@ -13,6 +13,30 @@ export interface StartControllersOptions {
   onError?: (controller: string, key: string, err: unknown) => void;
 }
 
+/** What every controller is built from: one Client, shared informers, an event recorder per controller. */
+export interface ControllerContext {
+  client: Client;
+  informers: InformerFactory;
+  clock?: Clock;
+  /** An EventRecorder reporting as `component` (e.g. "deployment-controller"). */
+  events(component: string): EventRecorder;
+  onError(key: string, err: unknown): void;
+}
+
+export interface RunnableController {
+  /** Runs until the signal aborts. Informers come from the context's factory, which the manager starts. */
+  start(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Every controller of `k8ts server`, by name: an explicit map, not registration by import.
+ * To add one: build it from the context here.
+ */
+const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableController> = {
+  namespace: (ctx) => new NamespaceController({ client: ctx.client, clock: ctx.clock, onError: ctx.onError }),
+  garbagecollector: (ctx) => new GarbageCollector({ client: ctx.client, clock: ctx.clock, onError: ctx.onError }),
+};
+
 /**
  * Starts the controllers of `k8ts server` (kube-controller-manager's role) on one
  * Client. Resolves once `signal` has aborted and every controller has stopped; a
@@ -24,18 +48,27 @@ export interface StartControllersOptions {
 export async function startControllers(options: StartControllersOptions): Promise<void> {
   const { client, signal, clock } = options;
   const report = (controller: string) => (key: string, err: unknown) => options.onError?.(controller, key, err);
-  const controllers: Array<{ name: string; start(signal: AbortSignal): Promise<void> }> = [
-    { name: "namespace", start: (s) => new NamespaceController({ client, clock, onError: report("namespace") }).start(s) },
-    { name: "garbagecollector", start: (s) => new GarbageCollector({ client, clock, onError: report("garbagecollector") }).start(s) },
-  ];
-  await Promise.all(
-    controllers.map(async (c) => {
+  const informers = new InformerFactory({ client, clock, onError: (err) => report("informers")("", err) });
+  const running = Object.entries(controllerFactories).map(([name, build]) => {
+    const ctx: ControllerContext = {
+      client,
+      informers,
+      clock,
+      events: (component) => new EventRecorder({ client, component, clock, onError: (err) => report(name)("event", err) }),
+      onError: report(name),
+    };
+    return { name, controller: build(ctx) };
+  });
+  const done = Promise.all(
+    running.map(async (c) => {
       try {
-        await c.start(signal);
+        await c.controller.start(signal);
       } catch (err) {
         report(c.name)("", err);
       }
     }),
   );
+  // After every controller has asked for its informers: one list+watch per resource.
+  informers.start(signal);
+  await done;
 }
-
