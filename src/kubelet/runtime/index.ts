@@ -95,3 +95,14 @@ export {
   ContainerState,
   SecurityProfileType,
 } from "./runtime.js";
+export { normalizeImageRef } from "./image-ref.js";
+export { FakeRuntime } from "./fake-runtime.js";
+export type {
+  FakeRuntimeOptions,
+  FakeContainerBehavior,
+  FakeContainerMatch,
+  FakeContainerContext,
+  FakeBehaviorSpec,
+  FakeExecResult,
+  FakeCall,
+} from "./fake-runtime.js";
