@@ -109,7 +109,47 @@ export interface Strategy {
    * with what this returns, given the requesting user, and writes nothing.
    */
   respondToCreate?(obj: KubeObject, user: UserInfo | undefined): KubeObject;
+  /**
+   * Claims, through `allocator`, the cluster-wide unique values this write needs and
+   * fills them in (a Service's ClusterIPs and NodePorts). Runs after validation, on
+   * create (`old` undefined) and on updates of the main resource. Throw an ApiError to
+   * refuse; whatever was claimed is then given back.
+   */
+  allocate?(obj: KubeObject, old: KubeObject | undefined, allocator: Allocator): Promise<void>;
+  /** The unique values a stored object holds: released when a write drops them and when the object is removed. */
+  allocations?(obj: KubeObject): Allocation[];
 }
+
+/** One value of a pool, e.g. { pool: "service-ipv4", value: "10.43.0.10" }. */
+export interface Allocation {
+  pool: string;
+  value: string;
+}
+
+/**
+ * Claims on unique values (ClusterIPs, NodePorts), kept by the API server beside the
+ * objects that hold them. A claim is atomic (create-if-absent in the store): two
+ * concurrent writes never get the same value. Claims made for a write that then fails
+ * are given back by the API server; a strategy never releases anything itself.
+ * Pools are configured by the server (`--service-cluster-ip-range`…); a strategy names
+ * them. Dry runs check and pick values but keep nothing.
+ *
+ *   const r = await allocator.claim("service-node-port", "30080");
+ *   if (!r.ok) errs.push(fieldError.invalid("spec.ports[0].nodePort", 30080, r.reason));
+ */
+export interface Allocator {
+  /** Is this pool served here (e.g. no "service-ipv6" on an IPv4-only cluster)? */
+  has(pool: string): boolean;
+  /** The pool's range as upstream prints it: "10.43.0.0/16", "30000-32767". */
+  range(pool: string): string;
+  /** Claims `value` for the object being written; already its own counts as claimed. */
+  claim(pool: string, value: string): Promise<ClaimResult>;
+  /** Claims any free value (upstream's AllocateNext); undefined when the pool is full. */
+  claimNext(pool: string): Promise<string | undefined>;
+}
+
+/** `reason` in upstream's words: "provided IP is already allocated", "the provided IP (…) is not in the valid range…". */
+export type ClaimResult = { ok: true } | { ok: false; reason: string };
 
 export interface TableColumn {
   name: string;

@@ -14,12 +14,16 @@ import { scaleResponse } from "./verbs/scale.js";
 import { updateObject } from "./verbs/update.js";
 import { watchResponse } from "./verbs/watch.js";
 import type { Verb } from "../api/index.js";
+import type { AllocationPool } from "./allocation/pools.js";
+import { servicePoolsOf } from "./allocation/service-pools.js";
 
 export interface ApiServerOptions {
   store: Store;
   registry: KindRegistry;
   now?: () => Date;
   watch?: Partial<WatchSettings>;
+  /** Pools of unique values strategies allocate from, by name (see start.ts servicePools). */
+  allocationPools?: ReadonlyMap<string, AllocationPool>;
   /** Paths served before resources (discovery, OpenAPI…): each answers or returns undefined. */
   extraRoutes?: ((req: RestRequest) => RestResponse | undefined | Promise<RestResponse | undefined>)[];
 }
@@ -39,6 +43,7 @@ export class ApiServer {
       registry: options.registry,
       now: options.now ?? (() => new Date()),
       watch: { minTimeoutSeconds: 1800, bookmarkIntervalMs: 60_000, ...options.watch },
+      allocationPools: options.allocationPools ?? servicePoolsOf(),
     };
     this.extraRoutes = options.extraRoutes ?? [];
   }

@@ -1,4 +1,5 @@
-import type { RestHandler, UserInfo } from "../api/index.js";
+import { networkInterfaces } from "node:os";
+import type { KubeObject, RestHandler, UserInfo } from "../api/index.js";
 
 /** The namespaces every cluster has from its first start, as upstream's system namespaces controller makes them. */
 export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -19,4 +20,78 @@ export async function bootstrapCluster(handle: RestHandler): Promise<void> {
       throw new Error(`bootstrap: creating namespace ${name}: ${JSON.stringify(res.body)}`);
     }
   }
+}
+
+/**
+ * The address other machines reach this API server at: the bind address, or the first
+ * non-loopback IPv4 address of this machine when bound to every address.
+ */
+export function advertiseAddressFor(bindAddress: string): string {
+  if (bindAddress === "localhost") return "127.0.0.1";
+  if (bindAddress !== "0.0.0.0" && bindAddress !== "::" && bindAddress !== "") return bindAddress;
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  }
+  return "127.0.0.1";
+}
+
+/**
+ * The `kubernetes` Service in `default` (ClusterIP: the first address of the service
+ * range, port 443 → the API server's port) with its Endpoints and EndpointSlice naming
+ * this API server, kept current on every start (upstream's kubernetesservice controller
+ * and endpoint reconciler, pkg/controlplane/controller).
+ */
+export async function reconcileKubernetesService(handle: RestHandler, options: { clusterIP: string; address: string; port: number }): Promise<void> {
+  const { clusterIP, address, port } = options;
+  const ports = [{ name: "https", port, protocol: "TCP" }];
+  await ensure(handle, "/api/v1/namespaces/default/services", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+    spec: { type: "ClusterIP", clusterIP, clusterIPs: [clusterIP], sessionAffinity: "None", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: port }] },
+  }, (current, wanted) => {
+    const spec = current.spec as { ports?: unknown; type?: string };
+    const want = wanted.spec as { ports: unknown };
+    if (JSON.stringify(spec.ports) === JSON.stringify(want.ports) && spec.type === "ClusterIP") return undefined;
+    return { ...current, spec: { ...spec, type: "ClusterIP", ports: want.ports } };
+  });
+  await ensure(handle, "/api/v1/namespaces/default/endpoints", {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: { name: "kubernetes", namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+    subsets: [{ addresses: [{ ip: address }], ports }],
+  }, (current, wanted) => (JSON.stringify(current.subsets) === JSON.stringify(wanted.subsets) ? undefined : { ...current, subsets: wanted.subsets }));
+  await ensure(handle, "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: { name: "kubernetes", namespace: "default", labels: { "kubernetes.io/service-name": "kubernetes" } },
+    addressType: address.includes(":") ? "IPv6" : "IPv4",
+    endpoints: [{ addresses: [address], conditions: { ready: true } }],
+    ports,
+  }, (current, wanted) =>
+    JSON.stringify([current.endpoints, current.ports, current.addressType]) === JSON.stringify([wanted.endpoints, wanted.ports, wanted.addressType])
+      ? undefined
+      : { ...current, addressType: wanted.addressType, endpoints: wanted.endpoints, ports: wanted.ports },
+  );
+}
+
+/** Creates `wanted` under `collection`, or updates the existing object with what `update` returns (undefined: leave it). */
+async function ensure(handle: RestHandler, collection: string, wanted: KubeObject, update: (current: KubeObject, wanted: KubeObject) => KubeObject | undefined): Promise<void> {
+  const path = `${collection}/${wanted.metadata.name}`;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const got = await handle({ method: "GET", path, query: {}, user: systemUser });
+    let res;
+    if (got.status === 404) {
+      res = await handle({ method: "POST", path: collection, query: {}, body: wanted, user: systemUser });
+    } else if (got.status === 200) {
+      const next = update(got.body as KubeObject, wanted);
+      if (!next) return;
+      res = await handle({ method: "PUT", path, query: {}, body: next, user: systemUser });
+    } else {
+      throw new Error(`bootstrap: reading ${path}: ${JSON.stringify(got.body)}`);
+    }
+    if (res.status === 200 || res.status === 201) return;
+    if (res.status !== 409) throw new Error(`bootstrap: writing ${path}: ${JSON.stringify(res.body)}`);
+  }
+  throw new Error(`bootstrap: writing ${path}: kept conflicting`);
 }

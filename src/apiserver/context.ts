@@ -2,6 +2,7 @@ import type { KubeObject, ResourceType, RestRequest } from "../api/index.js";
 import type { Store } from "../storage/index.js";
 import type { KindRegistry } from "../api/index.js";
 import type { ResourceRequestInfo } from "./request-info.js";
+import type { AllocationPool } from "./allocation/pools.js";
 
 /** What every verb handler gets: the parsed request, its resource, and the server's parts. */
 export interface VerbContext {
@@ -17,6 +18,8 @@ export interface ServerParts {
   /** Injected so tests can pin timestamps. */
   now(): Date;
   watch: WatchSettings;
+  /** The pools strategies allocate from (Service ClusterIPs, NodePorts), by name. */
+  allocationPools: ReadonlyMap<string, AllocationPool>;
 }
 
 export interface WatchSettings {

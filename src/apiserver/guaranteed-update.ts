@@ -7,6 +7,7 @@ import { groupResource } from "./names.js";
 import { keepServerMeta } from "./object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "./object-store.js";
 import { isDryRun } from "./query.js";
+import { allocateForWrite, releaseDropped } from "./allocation/write.js";
 
 export interface UpdateOutcome {
   object: KubeObject;
@@ -39,24 +40,41 @@ export async function guaranteedUpdate(
     prepareUpdate(ctx, next, current, options.subresource, options.deleting === true);
     if (options.validate !== false) defaultAndValidate(ctx, next, current, { operation: "update", subresource: options.subresource });
 
-    const strategy = rt.strategy;
-    const goesNow =
-      next.metadata.deletionTimestamp !== undefined &&
-      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
-      (next.metadata.finalizers ?? []).length === 0 &&
-      (strategy?.readyToDelete?.(next) ?? true);
-    if (isDryRun(ctx.req.query)) return { object: next, deleted: goesNow };
-    if (goesNow) {
-      const del = await server.store.delete(key, { expectedModRevision: got.kv.modRevision });
-      if (del.ok) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(del.revision) } }, deleted: true };
-      if (pinned) throw ApiError.staleUpdate(groupResource(rt), info.name);
+    const claims = options.subresource === "" && !options.deleting ? await allocateForWrite(ctx, next, current) : undefined;
+    const outcome = await writeOnce(ctx, key, next, current, got.kv.modRevision).catch(async (err: unknown) => {
+      await claims?.rollback();
+      throw err;
+    });
+    if (outcome === "lost") {
+      await claims?.rollback();
+      if (pinned || attempt > 20) throw ApiError.staleUpdate(groupResource(rt), info.name);
       continue;
     }
-    if (sameObject(next, current)) return { object: current, deleted: false };
-    const res = await server.store.update(key, encodeObject(next), { expectedModRevision: got.kv.modRevision });
-    if (res.ok) return { object: decodeObject(res.kv), deleted: false };
-    if (pinned || attempt > 20) throw ApiError.staleUpdate(groupResource(rt), info.name);
+    if (outcome.deleted || outcome.object !== current) await releaseDropped(ctx, outcome.deleted ? undefined : outcome.object, current);
+    else await claims?.rollback();
+    return outcome;
   }
+}
+
+/** One compare-and-swap: the object removed (last finalizer gone), stored, unchanged, or "lost" to a concurrent write. */
+async function writeOnce(ctx: VerbContext, key: string, next: KubeObject, current: KubeObject, modRevision: number): Promise<UpdateOutcome | "lost"> {
+  const { rt, server } = ctx;
+  const strategy = rt.strategy;
+  const goesNow =
+    next.metadata.deletionTimestamp !== undefined &&
+    (next.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
+    (next.metadata.finalizers ?? []).length === 0 &&
+    (strategy?.readyToDelete?.(next) ?? true);
+  if (isDryRun(ctx.req.query)) return { object: next, deleted: goesNow };
+  if (goesNow) {
+    const del = await server.store.delete(key, { expectedModRevision: modRevision });
+    if (del.ok) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(del.revision) } }, deleted: true };
+    return "lost";
+  }
+  if (sameObject(next, current)) return { object: current, deleted: false };
+  const res = await server.store.update(key, encodeObject(next), { expectedModRevision: modRevision });
+  if (res.ok) return { object: decodeObject(res.kv), deleted: false };
+  return "lost";
 }
 
 /**

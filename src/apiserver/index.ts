@@ -5,5 +5,7 @@ export { startApiServer, createApiServer } from "./start.js";
 export type { StartApiServerOptions, RunningApiServer } from "./start.js";
 export type { TokenAuthenticator } from "./authn.js";
 export type { WatchSettings } from "./context.js";
-export { bootstrapCluster, systemNamespaces, systemUser } from "./bootstrap.js";
+export { bootstrapCluster, systemNamespaces, systemUser, advertiseAddressFor } from "./bootstrap.js";
+export { defaultServiceClusterIPRange, defaultServiceNodePortRange } from "./allocation/service-pools.js";
+export type { ServiceNetworkOptions } from "./allocation/service-pools.js";
 export { maxRequestBodyBytes } from "./http-server.js";

@@ -3,7 +3,11 @@ import { decodeKubernetesProtobuf } from "../api/index.js";
 import type { Store } from "../storage/index.js";
 import { ApiServer } from "./api-server.js";
 import type { WatchSettings } from "./context.js";
-import { bootstrapCluster } from "./bootstrap.js";
+import { advertiseAddressFor, bootstrapCluster, reconcileKubernetesService } from "./bootstrap.js";
+import { repairAllocations } from "./allocation/repair.js";
+import { servicePoolsOf, type ServiceNetworkOptions } from "./allocation/service-pools.js";
+import type { AllocationPool } from "./allocation/pools.js";
+import { servicePools } from "../api/index.js";
 import { startCompactor } from "./compactor.js";
 import { startHttpsEdge } from "./http-server.js";
 import type { TokenAuthenticator } from "./authn.js";
@@ -21,6 +25,10 @@ export interface StartApiServerOptions {
   watch?: Partial<WatchSettings>;
   /** How often history is compacted (default 5 minutes, as upstream). */
   compactionIntervalMs?: number;
+  /** --service-cluster-ip-range and --service-node-port-range. */
+  serviceNetwork?: ServiceNetworkOptions;
+  /** The address the `kubernetes` Endpoints name; default: `host`, or the first non-loopback IPv4 address when `host` is 0.0.0.0. */
+  advertiseAddress?: string;
 }
 
 export interface RunningApiServer {
@@ -33,7 +41,9 @@ export interface RunningApiServer {
 
 /** Builds the API server, bootstraps a new cluster's objects and serves it over HTTPS. */
 export async function startApiServer(options: StartApiServerOptions): Promise<RunningApiServer> {
-  const apiServer = createApiServer(options);
+  const allocationPools = servicePoolsOf(options.serviceNetwork);
+  const apiServer = createApiServer({ ...options, allocationPools });
+  await repairAllocations(options.store, options.registry);
   await bootstrapCluster(apiServer.handle);
   const stop = new AbortController();
   startCompactor(options.store, { intervalMs: options.compactionIntervalMs, signal: stop.signal, onError: (err) => console.error("k8ts apiserver: compaction:", err) });
@@ -45,6 +55,17 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     tokens: options.tokens,
     decodeProtobuf: (raw) => decodeKubernetesProtobuf(raw, options.registry),
   });
+  try {
+    await reconcileKubernetesService(apiServer.handle, {
+      clusterIP: allocationPools.get(servicePools.IPv4)!.valueAt(0),
+      address: options.advertiseAddress ?? advertiseAddressFor(options.host),
+      port: Number(new URL(edge.url).port),
+    });
+  } catch (err) {
+    stop.abort();
+    await edge.close();
+    throw err;
+  }
   return {
     url: edge.url,
     handler: apiServer.handle,
@@ -55,12 +76,19 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   };
 }
 
-export function createApiServer(options: { store: Store; registry: KindRegistry; watch?: Partial<WatchSettings>; now?: () => Date }): ApiServer {
+export function createApiServer(options: {
+  store: Store;
+  registry: KindRegistry;
+  watch?: Partial<WatchSettings>;
+  now?: () => Date;
+  allocationPools?: ReadonlyMap<string, AllocationPool>;
+}): ApiServer {
   return new ApiServer({
     store: options.store,
     registry: options.registry,
     watch: options.watch,
     now: options.now,
+    allocationPools: options.allocationPools,
     extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry)],
   });
 }

@@ -5,6 +5,7 @@ import type { VerbContext } from "../context.js";
 import { rfc3339 } from "../context.js";
 import { groupResource } from "../names.js";
 import { admitNamespace } from "../namespace-lifecycle.js";
+import { allocateForWrite } from "../allocation/write.js";
 import { fillCreateMeta, generateNameSuffix } from "../object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "../object-store.js";
 import { isDryRun } from "../query.js";
@@ -38,7 +39,19 @@ export async function createDecoded(ctx: VerbContext, obj: KubeObject): Promise<
   defaultAndValidate(ctx, obj, undefined, { operation: "create", subresource: "" });
   if (rt.namespaced && obj.metadata.namespace) await admitNamespace(ctx, obj.metadata.namespace);
 
+  // Unique values (ClusterIPs, NodePorts) are claimed before the write and given back if it fails.
+  const claims = await allocateForWrite(ctx, obj, undefined);
   if (isDryRun(ctx.req.query)) return obj;
+  try {
+    return await storeCreated(ctx, obj);
+  } catch (err) {
+    await claims.rollback();
+    throw err;
+  }
+}
+
+async function storeCreated(ctx: VerbContext, obj: KubeObject): Promise<KubeObject> {
+  const { rt, server } = ctx;
   // A generated name that collides gets a fresh suffix, as upstream retries it.
   for (let attempt = 0; ; attempt++) {
     const name = obj.metadata.name as string;

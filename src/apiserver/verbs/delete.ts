@@ -7,6 +7,7 @@ import { groupResource } from "../names.js";
 import { decodeObject, objectKey } from "../object-store.js";
 import { isDryRun, queryInt } from "../query.js";
 import { respondObject } from "../respond.js";
+import { releaseDropped } from "../allocation/write.js";
 import { readObject } from "./get.js";
 import { listObjects } from "./list.js";
 
@@ -78,6 +79,7 @@ export async function deleteOne(ctx: VerbContext, opts: DeleteOptions): Promise<
       if (res.ok) {
         const gone = decodeObject(res.prev);
         gone.metadata.resourceVersion = String(res.revision);
+        await releaseDropped(ctx, undefined, gone);
         return { deleted: true, object: gone };
       }
       if (!res.current) throw ApiError.notFound(groupResource(rt), info.name);

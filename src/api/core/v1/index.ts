@@ -55,6 +55,7 @@ export type { QOSClass } from "./pod-qos.js";
 export { setPodCondition } from "./pod.js";
 export { podCells } from "./pod-table.js";
 export { nodeRoles, nodeStatusText } from "./node-table.js";
+export { servicePools } from "./service-allocation.js";
 export type { ConfigMap, Secret, ServiceAccount } from "./config-types.js";
 export type { ConfigMapEnvSource, ConfigMapKeySelector, Container, ContainerPort, ContainerResizePolicy, ContainerRestartRule, ContainerRestartRuleOnExitCodes, EnvFromSource, EnvVar, EnvVarSource, EphemeralContainer, FileKeySelector, ObjectFieldSelector, ResourceClaim, ResourceFieldSelector, ResourceRequirements, SecretEnvSource, SecretKeySelector, VolumeDevice, VolumeMount } from "./container-types.js";
 export type { ContainerExtendedResourceRequest, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, ContainerUser, LinuxContainerUser, ResourceHealth, ResourceStatus, VolumeMountStatus } from "./container-status-types.js";

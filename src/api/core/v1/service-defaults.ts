@@ -20,14 +20,82 @@ export function defaultService(svc: Service): void {
 }
 
 /**
- * What the service registry sets on create besides allocation (pkg/registry/core/service/storage):
- * the IP family fields, and clusterIPs from clusterIP. Allocating a ClusterIP or NodePort is
- * the allocator's job, not this strategy's.
+ * On create, clusterIPs follows clusterIP for clients that set only the singular field
+ * (normalizeClusterIPs in pkg/registry/core/service/storage). IP families, ClusterIPs
+ * and NodePorts are filled in by allocation (service-allocation.ts), after validation.
  */
 export function prepareServiceForCreate(svc: Service): void {
   const spec = (svc.spec ??= {});
-  if (spec.type === "ExternalName") return;
   if (spec.clusterIP && !spec.clusterIPs?.length) spec.clusterIPs = [spec.clusterIP];
-  spec.ipFamilyPolicy ??= "SingleStack";
-  if (!spec.ipFamilies?.length) spec.ipFamilies = [spec.clusterIP?.includes(":") ? "IPv6" : "IPv4"];
+}
+
+/**
+ * On update, before validation: keep allocated values a client left out (patchAllocatedValues),
+ * keep clusterIP and clusterIPs in step (normalizeClusterIPs), and wipe what a type
+ * change no longer needs and the user did not touch (dropTypeDependentFields): a
+ * NodePort Service turned ClusterIP gives its node ports back.
+ */
+export function prepareServiceForUpdate(svc: Service, old: Service): void {
+  const spec = (svc.spec ??= {});
+  const prev = old.spec ?? {};
+  patchAllocatedValues(svc, old);
+  // clusterIPs left out by an old client that sent clusterIP only.
+  if ((prev.clusterIPs?.length ?? 0) > 0 && !spec.clusterIPs?.length && prev.clusterIP === spec.clusterIP) spec.clusterIPs = prev.clusterIPs;
+  if (prev.clusterIP !== spec.clusterIP) {
+    if (prev.clusterIP && !spec.clusterIP) {
+      if (same(prev.clusterIPs, spec.clusterIPs)) delete spec.clusterIPs;
+    } else if (same(prev.clusterIPs, spec.clusterIPs) && spec.clusterIP) {
+      spec.clusterIPs = [spec.clusterIP];
+    }
+  }
+  dropTypeDependentFields(svc, old);
+}
+
+const needsClusterIP = (s: Service) => s.spec?.type !== "ExternalName";
+const needsNodePort = (s: Service) => s.spec?.type === "NodePort" || s.spec?.type === "LoadBalancer";
+const needsHealthCheckNodePort = (s: Service) => s.spec?.type === "LoadBalancer" && s.spec.externalTrafficPolicy === "Local";
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+function patchAllocatedValues(svc: Service, old: Service): void {
+  const spec = svc.spec!;
+  const prev = old.spec ?? {};
+  if (needsClusterIP(old) && needsClusterIP(svc)) {
+    if (!spec.clusterIP) spec.clusterIP = prev.clusterIP;
+    if (!spec.clusterIPs?.length && spec.clusterIP === prev.clusterIP) spec.clusterIPs = prev.clusterIPs;
+  }
+  if (needsNodePort(old) && needsNodePort(svc)) {
+    const usedBy = (s: Service) => new Set((s.spec?.ports ?? []).map((p) => p.nodePort ?? 0).filter((n) => n));
+    const newUsed = usedBy(svc);
+    const used = new Set([...usedBy(old)].filter((n) => newUsed.has(n)));
+    const byName = new Map((prev.ports ?? []).map((p) => [p.name ?? "", p.nodePort ?? 0]));
+    for (const p of spec.ports ?? []) {
+      if (p.nodePort) continue;
+      const oldValue = byName.get(p.name ?? "") ?? 0;
+      if (oldValue && !used.has(oldValue)) p.nodePort = oldValue;
+    }
+  }
+  if (needsHealthCheckNodePort(old) && needsHealthCheckNodePort(svc) && !spec.healthCheckNodePort) spec.healthCheckNodePort = prev.healthCheckNodePort;
+}
+
+function dropTypeDependentFields(svc: Service, old: Service): void {
+  const spec = svc.spec!;
+  const prev = old.spec ?? {};
+  if (needsClusterIP(old) && !needsClusterIP(svc)) {
+    if (same(prev.clusterIP, spec.clusterIP) && same(prev.clusterIPs, spec.clusterIPs)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (same(prev.ipFamilies, spec.ipFamilies)) delete spec.ipFamilies;
+    if (same(prev.ipFamilyPolicy, spec.ipFamilyPolicy)) delete spec.ipFamilyPolicy;
+  }
+  if (needsNodePort(old) && !needsNodePort(svc) && same((prev.ports ?? []).map((p) => p.nodePort ?? 0), (spec.ports ?? []).map((p) => p.nodePort ?? 0))) {
+    for (const p of spec.ports ?? []) delete p.nodePort;
+  }
+  if (needsHealthCheckNodePort(old) && !needsHealthCheckNodePort(svc) && prev.healthCheckNodePort === spec.healthCheckNodePort) delete spec.healthCheckNodePort;
+  if (prev.type === "LoadBalancer" && spec.type !== "LoadBalancer") {
+    if (spec.allocateLoadBalancerNodePorts !== undefined && prev.allocateLoadBalancerNodePorts === spec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (prev.loadBalancerClass === spec.loadBalancerClass) delete spec.loadBalancerClass;
+  }
+  const hasExternalPolicy = (s: Service) => s.spec?.type === "NodePort" || s.spec?.type === "LoadBalancer" || (s.spec?.externalIPs?.length ?? 0) > 0;
+  if (hasExternalPolicy(old) && !hasExternalPolicy(svc) && prev.externalTrafficPolicy === spec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
 }

@@ -35,11 +35,25 @@ describe("service defaults", () => {
     assert.deepEqual(s.spec?.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
   });
 
-  it("sets single-stack IP family fields on create", () => {
-    const s = defaulted(svc({ ports: [{ port: 80 }] }));
+  it("fills clusterIPs from clusterIP on create (IP families come with allocation)", () => {
+    const s = defaulted(svc({ clusterIP: "10.43.0.9", ports: [{ port: 80 }] }));
     strategy.prepareForCreate!(s);
-    assert.equal(s.spec?.ipFamilyPolicy, "SingleStack");
-    assert.deepEqual(s.spec?.ipFamilies, ["IPv4"]);
+    assert.deepEqual(s.spec?.clusterIPs, ["10.43.0.9"]);
+    assert.equal(s.spec?.ipFamilyPolicy, undefined);
+  });
+
+  it("keeps allocated values an update leaves out and wipes node ports when NodePort turns ClusterIP", () => {
+    const old = svc({ type: "NodePort", clusterIP: "10.43.0.9", clusterIPs: ["10.43.0.9"], externalTrafficPolicy: "Cluster", ports: [{ port: 80, nodePort: 30080 }] });
+    const kept = svc({ type: "NodePort", ports: [{ port: 80 }] });
+    strategy.prepareForUpdate!(kept, old);
+    assert.equal(kept.spec?.clusterIP, "10.43.0.9");
+    assert.deepEqual(kept.spec?.clusterIPs, ["10.43.0.9"]);
+    assert.equal(kept.spec?.ports?.[0]?.nodePort, 30080);
+    const turned = structuredClone(old);
+    turned.spec!.type = "ClusterIP";
+    strategy.prepareForUpdate!(turned, old);
+    assert.equal(turned.spec?.ports?.[0]?.nodePort, undefined);
+    assert.equal(turned.spec?.externalTrafficPolicy, undefined);
   });
 });
 
@@ -57,12 +71,26 @@ describe("service validation", () => {
   ];
   for (const [what, s, want] of cases) it(`refuses ${what}`, () => assert.deepEqual(messages(s), want));
 
-  it("allows headless services without ports", () => assert.deepEqual(messages(svc({ clusterIP: "None" })), []));
+  it("allows headless services without ports", () => assert.deepEqual(messages(svc({ clusterIP: "None", clusterIPs: ["None"] })), []));
+
+  it("refuses a clusterIP that is not an IP, and clusterIPs out of step with clusterIP", () => {
+    assert.deepEqual(messages(svc({ clusterIP: "10.0.0.300", clusterIPs: ["10.0.0.300"], ports: [{ port: 80 }] })), [
+      "spec.clusterIPs[0]: Invalid value: \"10.0.0.300\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+    ]);
+    assert.deepEqual(messages(svc({ clusterIP: "10.0.0.1", clusterIPs: ["10.0.0.2"], ports: [{ port: 80 }] })), ['spec.clusterIPs: Invalid value: ["10.0.0.2"]: first value must match `clusterIP`']);
+  });
+
+  it("refuses IP fields on ExternalName services", () => {
+    assert.deepEqual(messages(svc({ type: "ExternalName", externalName: "example.com.", clusterIPs: ["10.0.0.1"], ipFamilyPolicy: "SingleStack" })), [
+      "spec.clusterIPs: Forbidden: may not be set for ExternalName services",
+      "spec.ipFamilyPolicy: Forbidden: may not be set for ExternalName services",
+    ]);
+  });
 
   it("refuses changing the cluster IP", () => {
     const old = svc({ clusterIP: "10.0.0.1", clusterIPs: ["10.0.0.1"], ports: [{ port: 80 }] });
     const next = svc({ clusterIP: "10.0.0.2", clusterIPs: ["10.0.0.2"], ports: [{ port: 80 }] });
-    assert.deepEqual(messages(next, old), ["spec.clusterIPs[0]: Invalid value: \"10.0.0.2\": may not change once set"]);
+    assert.deepEqual(messages(next, old), ['spec.clusterIPs[0]: Invalid value: ["10.0.0.2"]: may not change once set']);
   });
 });
 

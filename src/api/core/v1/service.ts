@@ -3,7 +3,8 @@ import type { KubeObject } from "../../object.js";
 import type { ResourceType } from "../../resource-type.js";
 import { coreV1Definitions } from "./definitions.js";
 import { core } from "./_names.js";
-import { defaultService, prepareServiceForCreate } from "./service-defaults.js";
+import { allocateService, serviceAllocations } from "./service-allocation.js";
+import { defaultService, prepareServiceForCreate, prepareServiceForUpdate } from "./service-defaults.js";
 import { serviceTable } from "./service-table.js";
 import type { Service } from "./service-types.js";
 import { validateService } from "./service-validation.js";
@@ -31,5 +32,8 @@ export const servicesResource: ResourceType = {
       "spec.type": (o) => asService(o).spec?.type ?? "",
     },
     prepareForCreate: (obj) => prepareServiceForCreate(asService(obj)),
+    prepareForUpdate: (obj, old) => prepareServiceForUpdate(asService(obj), asService(old)),
+    allocate: (obj, old, allocator) => allocateService(asService(obj), old && asService(old), allocator),
+    allocations: (obj) => serviceAllocations(asService(obj)),
   },
 };
