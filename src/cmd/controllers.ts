@@ -3,6 +3,11 @@
 import { EventRecorder, InformerFactory, type Client, type Clock } from "../client/index.js";
 import { GarbageCollector } from "../controllers/garbagecollector/index.js";
 import { NamespaceController } from "../controllers/namespace/index.js";
+import { ServiceAccountsController } from "../controllers/serviceaccount/index.js";
+import { EndpointsController } from "../controllers/endpoints/index.js";
+import { EndpointSliceController } from "../controllers/endpointslice/index.js";
+import { NodeLifecycleController, TaintEvictionController } from "../controllers/nodelifecycle/index.js";
+import { PodGCController } from "../controllers/podgc/index.js";
 
 export interface StartControllersOptions {
   client: Client;
@@ -11,6 +16,10 @@ export interface StartControllersOptions {
   clock?: Clock;
   /** Told about each failed pass or list/watch failure, by controller name; the work is retried. */
   onError?: (controller: string, key: string, err: unknown) => void;
+  /** --node-monitor-grace-period in ms (node lifecycle; default 50 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** --terminated-pod-gc-threshold (pod GC; default 12500). */
+  terminatedPodGCThreshold?: number;
 }
 
 /** What every controller is built from: one Client, shared informers, an event recorder per controller. */
@@ -21,6 +30,9 @@ export interface ControllerContext {
   /** An EventRecorder reporting as `component` (e.g. "deployment-controller"). */
   events(component: string): EventRecorder;
   onError(key: string, err: unknown): void;
+  /** Settings from flags that single controllers read; unset means upstream's default. */
+  nodeMonitorGracePeriodMs?: number;
+  terminatedPodGCThreshold?: number;
 }
 
 export interface RunnableController {
@@ -35,6 +47,13 @@ export interface RunnableController {
 const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableController> = {
   namespace: (ctx) => new NamespaceController({ client: ctx.client, clock: ctx.clock, onError: ctx.onError }),
   garbagecollector: (ctx) => new GarbageCollector({ client: ctx.client, clock: ctx.clock, onError: ctx.onError }),
+  serviceaccount: (ctx) => new ServiceAccountsController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
+  endpoints: (ctx) => new EndpointsController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("endpoint-controller"), onError: ctx.onError }),
+  endpointslice: (ctx) => new EndpointSliceController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("endpoint-slice-controller"), onError: ctx.onError }),
+  nodelifecycle: (ctx) =>
+    new NodeLifecycleController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("node-controller"), nodeMonitorGracePeriodMs: ctx.nodeMonitorGracePeriodMs, onError: ctx.onError }),
+  tainteviction: (ctx) => new TaintEvictionController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("taint-eviction-controller"), onError: ctx.onError }),
+  podgc: (ctx) => new PodGCController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, terminatedPodThreshold: ctx.terminatedPodGCThreshold, onError: ctx.onError }),
 };
 
 /**
@@ -56,6 +75,8 @@ export async function startControllers(options: StartControllersOptions): Promis
       clock,
       events: (component) => new EventRecorder({ client, component, clock, onError: (err) => report(name)("event", err) }),
       onError: report(name),
+      nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
+      terminatedPodGCThreshold: options.terminatedPodGCThreshold,
     };
     return { name, controller: build(ctx) };
   });

@@ -23,6 +23,8 @@ Server flags:
   --https-listen-port PORT  port to listen on (default 6443)
   --store ${storeBackendNames.join("|")}     the store backend (default sqlite)
   --disable-agent           do not run a node agent in this process
+  --node-monitor-grace-period DURATION   silence after which a node is NotReady (default 50s)
+  --terminated-pod-gc-threshold N        terminated pods kept before the oldest are deleted (default 12500)
 `;
 
 /** Thrown for bad command lines: printed with the usage hint, exit code 2. */
@@ -81,6 +83,8 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "https-listen-port": { type: "string", default: "6443" },
       store: { type: "string", default: "sqlite" },
       "disable-agent": { type: "boolean", default: false },
+      "node-monitor-grace-period": { type: "string" },
+      "terminated-pod-gc-threshold": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -94,7 +98,34 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   const bindAddress = values["bind-address"];
   if (bindAddress === "") throw new UsageError("--bind-address: must not be empty");
   const dataDir = values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"));
-  return { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
+  const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
+  const grace = values["node-monitor-grace-period"];
+  if (grace !== undefined) {
+    const ms = parseDurationMs(grace);
+    if (ms === undefined || ms <= 0) throw new UsageError(`--node-monitor-grace-period: "${grace}" is not a duration like 40s or 1m`);
+    options.nodeMonitorGracePeriodMs = ms;
+  }
+  const gcThreshold = values["terminated-pod-gc-threshold"];
+  if (gcThreshold !== undefined) {
+    const n = Number(gcThreshold);
+    if (!/^\d+$/.test(gcThreshold) || !Number.isSafeInteger(n)) throw new UsageError(`--terminated-pod-gc-threshold: "${gcThreshold}" is not a whole number`);
+    options.terminatedPodGCThreshold = n;
+  }
+  return options;
+}
+
+/** A Go duration ("50s", "1m30s", "500ms", "1h") in milliseconds; undefined if malformed. */
+export function parseDurationMs(text: string): number | undefined {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  if (text === "0") return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let at = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * units[m[2]];
+    at = re.lastIndex;
+  }
+  return at === text.length && at > 0 ? total : undefined;
 }
 
 class HelpRequested extends Error {}

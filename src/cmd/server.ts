@@ -29,6 +29,10 @@ export interface ServerOptions {
   disableAgent: boolean;
   /** Where progress lines go; default stdout. */
   log?: (line: string) => void;
+  /** --node-monitor-grace-period in ms (default 50 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** --terminated-pod-gc-threshold (default 12500). */
+  terminatedPodGCThreshold?: number;
 }
 
 export interface RunningServer {
@@ -87,6 +91,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const controllersDone = startControllers({
     client,
     signal: controllersStop.signal,
+    nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
+    terminatedPodGCThreshold: options.terminatedPodGCThreshold,
     onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
   });
 
