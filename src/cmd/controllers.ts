@@ -3,6 +3,7 @@
 import { EventRecorder, InformerFactory, type Client, type Clock } from "../client/index.js";
 import { GarbageCollector } from "../controllers/garbagecollector/index.js";
 import { NamespaceController } from "../controllers/namespace/index.js";
+import { ReplicaSetController } from "../controllers/replicaset/index.js";
 import { ServiceAccountsController } from "../controllers/serviceaccount/index.js";
 import { EndpointsController } from "../controllers/endpoints/index.js";
 import { EndpointSliceController } from "../controllers/endpointslice/index.js";
@@ -47,6 +48,9 @@ export interface RunnableController {
 const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableController> = {
   namespace: (ctx) => new NamespaceController({ client: ctx.client, clock: ctx.clock, onError: ctx.onError }),
   garbagecollector: (ctx) => new GarbageCollector({ client: ctx.client, clock: ctx.clock, onError: ctx.onError }),
+  replicaset: (ctx) => new ReplicaSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("replicaset-controller"), onError: ctx.onError }),
+  replicationcontroller: (ctx) =>
+    new ReplicaSetController({ client: ctx.client, informers: ctx.informers, kind: "ReplicationController", clock: ctx.clock, events: ctx.events("replication-controller"), onError: ctx.onError }),
   serviceaccount: (ctx) => new ServiceAccountsController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   endpoints: (ctx) => new EndpointsController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("endpoint-controller"), onError: ctx.onError }),
   endpointslice: (ctx) => new EndpointSliceController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("endpoint-slice-controller"), onError: ctx.onError }),
