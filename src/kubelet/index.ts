@@ -1,0 +1,10 @@
+// The public face of the kubelet: the node agent and what `k8ts server/agent/sim` wire.
+export { startKubelet } from "./kubelet.js";
+export type { KubeletOptions, RunningKubelet } from "./kubelet.js";
+export { kubeletVersion, computeNodeStatus, pickPodCidr } from "./node/node-status.js";
+export { readMachineInfo } from "./node/machine-info.js";
+export type { MachineInfo } from "./node/machine-info.js";
+export { computePodStatus } from "./pods/status.js";
+export type { PodRuntimeState, PodWorkerView } from "./pods/status.js";
+export { FakeRuntime } from "./runtime/index.js";
+export type { ContainerRuntime } from "./runtime/index.js";

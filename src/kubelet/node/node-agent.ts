@@ -1,0 +1,180 @@
+import type { Lease, Node, NodeCondition } from "../../api/index.js";
+import { realClock, resource, type Client, type Clock } from "../../client/index.js";
+import { isApiError } from "../../machinery/index.js";
+import type { MachineInfo } from "./machine-info.js";
+import { computeNodeStatus, nodeStatusChanged, pickPodCidr, type NodeHealth } from "./node-status.js";
+
+const nodes = resource<Node>("", "v1", "nodes", "Node", false);
+const leases = resource<Lease>("coordination.k8s.io", "v1", "leases", "Lease", true);
+
+/** Upstream defaults: lease renewal every 10 s with a 40 s duration; status computed every 10 s, written on change or every 5 min. */
+export const leaseRenewMs = 10_000;
+export const leaseDurationSeconds = 40;
+export const nodeStatusUpdateMs = 10_000;
+export const nodeStatusReportMs = 5 * 60_000;
+
+export interface NodeAgentOptions {
+  client: Client;
+  nodeName: string;
+  machine: MachineInfo;
+  /** Sampled on each status tick. */
+  health: () => Promise<NodeHealth> | NodeHealth;
+  containerRuntimeVersion: () => Promise<string> | string;
+  /** --pod-cidr; otherwise kept from the Node or picked as 10.244.<n>.0/24. */
+  podCidr?: string;
+  labels?: Record<string, string>;
+  maxPods?: number;
+  clock?: Clock;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The node's half of the kubelet: registers the Node (kubelet_node_status.go
+ * registerWithAPIServer), renews its Lease in kube-node-lease (pkg/kubelet/nodelease), and
+ * keeps node status current (tryUpdateNodeStatus).
+ *
+ *   const agent = new NodeAgent({ client, nodeName, machine, health, containerRuntimeVersion });
+ *   const node = await agent.register(signal);   // node.spec.podCIDR is set
+ *   void agent.run(signal);
+ */
+export class NodeAgent {
+  private readonly o: NodeAgentOptions;
+  private readonly clock: Clock;
+  private lastWrite = 0;
+  private node?: Node;
+
+  constructor(options: NodeAgentOptions) {
+    this.o = options;
+    this.clock = options.clock ?? realClock;
+  }
+
+  /** The last Node seen. */
+  current(): Node | undefined {
+    return this.node;
+  }
+
+  /** Creates the Node, or adopts the existing one (labels merged, podCIDR kept), and writes its first status. */
+  async register(signal?: AbortSignal): Promise<Node> {
+    const { client, nodeName } = this.o;
+    const status = await this.status(undefined);
+    const labels = {
+      "kubernetes.io/hostname": nodeName,
+      "kubernetes.io/os": this.o.machine.operatingSystem,
+      "kubernetes.io/arch": this.o.machine.architecture,
+      "beta.kubernetes.io/os": this.o.machine.operatingSystem,
+      "beta.kubernetes.io/arch": this.o.machine.architecture,
+      ...this.o.labels,
+    };
+    for (;;) {
+      signal?.throwIfAborted();
+      try {
+        const existing = await client.get(nodes, nodeName, { signal }).catch((err: unknown) => {
+          if (isApiError(err, "NotFound")) return undefined;
+          throw err;
+        });
+        if (!existing) {
+          const all = await client.list(nodes, { signal });
+          const podCIDR = this.o.podCidr ?? pickPodCidr(all.items, nodeName);
+          const created = await client.create(nodes, {
+            apiVersion: "v1",
+            kind: "Node",
+            metadata: { name: nodeName, labels, annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true" } },
+            spec: { podCIDR, podCIDRs: [podCIDR] },
+            status,
+          }, { signal });
+          this.node = created;
+        } else {
+          const updated: Node = { ...existing, metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...labels } } };
+          if (!existing.spec?.podCIDR) {
+            const all = await client.list(nodes, { signal });
+            const podCIDR = this.o.podCidr ?? pickPodCidr(all.items, nodeName);
+            updated.spec = { ...existing.spec, podCIDR, podCIDRs: [podCIDR] };
+          }
+          const written = await client.update(nodes, updated, { signal });
+          this.node = await client.updateStatus(nodes, { ...written, status: { ...written.status, ...(await this.status(written.status?.conditions)) } }, { signal });
+        }
+        this.lastWrite = this.clock.now();
+        return this.node;
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        this.o.onError?.(err);
+        await this.clock.sleep(2000, signal);
+      }
+    }
+  }
+
+  /** Renews the Lease and keeps status current until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    await Promise.all([this.loop(leaseRenewMs, () => this.renewLease(signal), signal), this.loop(nodeStatusUpdateMs, () => this.syncStatus(signal), signal)]);
+  }
+
+  /** Creates or renews the node's Lease (holder = node, 40 s, owned by the Node). */
+  async renewLease(signal?: AbortSignal): Promise<void> {
+    const { client, nodeName } = this.o;
+    const renewTime = microTime(this.clock.now());
+    try {
+      const lease = await client.get(leases, nodeName, { namespace: "kube-node-lease", signal });
+      await client.update(leases, { ...lease, spec: { ...lease.spec, holderIdentity: nodeName, leaseDurationSeconds, renewTime } }, { signal });
+    } catch (err) {
+      if (!isApiError(err, "NotFound")) throw err;
+      const owner = this.node?.metadata.uid
+        ? [{ apiVersion: "v1", kind: "Node", name: nodeName, uid: this.node.metadata.uid }]
+        : undefined;
+      await client.create(leases, {
+        apiVersion: "coordination.k8s.io/v1",
+        kind: "Lease",
+        metadata: { name: nodeName, namespace: "kube-node-lease", ownerReferences: owner },
+        spec: { holderIdentity: nodeName, leaseDurationSeconds, renewTime },
+      }, { signal });
+    }
+  }
+
+  /** Recomputes status; writes it when it changed or the report period passed. */
+  async syncStatus(signal?: AbortSignal): Promise<boolean> {
+    const { client, nodeName } = this.o;
+    const node = await client.get(nodes, nodeName, { signal });
+    const fresh = await this.status(node.status?.conditions);
+    const due = this.clock.now() - this.lastWrite >= nodeStatusReportMs;
+    const changed = nodeStatusChanged({ ...node.status, images: undefined }, fresh);
+    this.node = node;
+    if (!changed && !due) return false;
+    this.node = await client.updateStatus(nodes, { ...node, status: { ...node.status, ...fresh } }, { signal });
+    this.lastWrite = this.clock.now();
+    return true;
+  }
+
+  private async status(previous: NodeCondition[] | undefined) {
+    return computeNodeStatus({
+      machine: this.o.machine,
+      health: await this.o.health(),
+      containerRuntimeVersion: await this.o.containerRuntimeVersion(),
+      maxPods: this.o.maxPods,
+      now: rfc3339(this.clock.now()),
+      previous,
+    });
+  }
+
+  private async loop(periodMs: number, tick: () => Promise<unknown>, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await tick();
+      } catch (err) {
+        if (signal.aborted) return;
+        this.o.onError?.(err);
+      }
+      try {
+        await this.clock.sleep(periodMs, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+}
+
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, "000Z");
+}
