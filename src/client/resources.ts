@@ -46,6 +46,7 @@ export const resources = {
   leases: resource("coordination.k8s.io", "v1", "leases", "Lease", true),
   endpointslices: resource("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true),
   eventsV1: resource("events.k8s.io", "v1", "events", "Event", true),
+  priorityclasses: resource("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false),
 } as const;
 
 /** "apps/v1" or "v1". */
