@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { builtinRegistry, type RestHandler } from "../api/index.js";
 import { Client, inProcessTransport } from "../client/index.js";
 import { startControllers } from "./controllers.js";
+import { startScheduler } from "../scheduler/index.js";
 import { startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
 import { MemoryStore, SqliteStore, type Store } from "../storage/index.js";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
@@ -95,6 +96,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     terminatedPodGCThreshold: options.terminatedPodGCThreshold,
     onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
   });
+  const schedulerDone = startScheduler({
+    client,
+    signal: controllersStop.signal,
+    onError: (key, err) => log(`scheduler: ${key}: ${err instanceof Error ? err.message : String(err)}`),
+  }).catch((err: unknown) => log(`scheduler stopped: ${err instanceof Error ? err.message : String(err)}`));
 
   let closing: Promise<void> | undefined;
   return {
@@ -105,6 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         try {
           controllersStop.abort();
           await controllersDone;
+          await schedulerDone;
           await api.close();
         } finally {
           await store.close();
