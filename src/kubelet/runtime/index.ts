@@ -106,3 +106,27 @@ export type {
   FakeExecResult,
   FakeCall,
 } from "./fake-runtime.js";
+export { CriRuntime, locateCriProto, grpcTarget, DEFAULT_RUNTIME_REQUEST_TIMEOUT_MS } from "./cri-runtime.js";
+export type { CriRuntimeOptions, CriStartOptions } from "./cri-runtime.js";
+export {
+  ManagedContainerd,
+  containerdConfig,
+  containerdPaths,
+  writeRegistryHost,
+  DEFAULT_STREAM_PORT,
+  DEFAULT_SANDBOX_IMAGE,
+  CRI_NAMESPACE,
+} from "./containerd.js";
+export type { ContainerdOptions, ContainerdPaths } from "./containerd.js";
+export { writeCniConfig, cniConflist, CNI_CONFLIST_FILE } from "./cni.js";
+export type { CniConfigOptions } from "./cni.js";
+export {
+  checkNodePrerequisites,
+  findExecutable,
+  MissingPrerequisitesError,
+  NODE_APT_PACKAGES,
+  APT_INSTALL_HINT,
+  DEFAULT_CNI_BIN_DIR,
+  REQUIRED_CNI_PLUGINS,
+} from "./prerequisites.js";
+export type { PrerequisiteOptions } from "./prerequisites.js";
