@@ -9,6 +9,8 @@ import { EndpointsController } from "../controllers/endpoints/index.js";
 import { EndpointSliceController } from "../controllers/endpointslice/index.js";
 import { NodeLifecycleController, TaintEvictionController } from "../controllers/nodelifecycle/index.js";
 import { PodGCController } from "../controllers/podgc/index.js";
+import { JobController } from "../controllers/job/index.js";
+import { TtlAfterFinishedController } from "../controllers/ttlafterfinished/index.js";
 
 export interface StartControllersOptions {
   client: Client;
@@ -58,6 +60,8 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
     new NodeLifecycleController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("node-controller"), nodeMonitorGracePeriodMs: ctx.nodeMonitorGracePeriodMs, onError: ctx.onError }),
   tainteviction: (ctx) => new TaintEvictionController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("taint-eviction-controller"), onError: ctx.onError }),
   podgc: (ctx) => new PodGCController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, terminatedPodThreshold: ctx.terminatedPodGCThreshold, onError: ctx.onError }),
+  job: (ctx) => new JobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("job-controller"), onError: ctx.onError }),
+  ttlafterfinished: (ctx) => new TtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
 };
 
 /**
