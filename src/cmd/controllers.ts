@@ -11,6 +11,7 @@ import { NodeLifecycleController, TaintEvictionController } from "../controllers
 import { PodGCController } from "../controllers/podgc/index.js";
 import { JobController } from "../controllers/job/index.js";
 import { TtlAfterFinishedController } from "../controllers/ttlafterfinished/index.js";
+import { DaemonSetController } from "../controllers/daemonset/index.js";
 
 export interface StartControllersOptions {
   client: Client;
@@ -62,6 +63,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   podgc: (ctx) => new PodGCController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, terminatedPodThreshold: ctx.terminatedPodGCThreshold, onError: ctx.onError }),
   job: (ctx) => new JobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("job-controller"), onError: ctx.onError }),
   ttlafterfinished: (ctx) => new TtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
+  daemonset: (ctx) => new DaemonSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("daemonset-controller"), onError: ctx.onError }),
 };
 
 /**
