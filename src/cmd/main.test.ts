@@ -18,7 +18,15 @@ describe("parseServerFlags", () => {
       port: 6443,
       store: "sqlite",
       disableAgent: false,
+      clusterDnsPort: 10053,
+      clusterDomain: "cluster.local",
     });
+  });
+
+  it("takes the service network and cluster DNS flags", () => {
+    const o = parseServerFlags(["--service-cluster-ip-range", "10.96.0.0/12", "--service-node-port-range=31000-31999", "--cluster-dns-port", "0", "--cluster-domain", "k8ts.test"], user);
+    assert.deepEqual([o.serviceClusterIPRange, o.serviceNodePortRange, o.clusterDnsPort, o.clusterDomain], ["10.96.0.0/12", "31000-31999", 0, "k8ts.test"]);
+    assert.equal(parseServerFlags(["--disable-cluster-dns"], user).clusterDnsPort, undefined);
   });
 
   it("defaults to /var/lib/k8ts for root", () => {
@@ -28,7 +36,7 @@ describe("parseServerFlags", () => {
   it("takes every flag, in both --flag value and --flag=value forms", () => {
     assert.deepEqual(
       parseServerFlags(["--data-dir", "/tmp/k", "--bind-address=0.0.0.0", "--https-listen-port", "7443", "--store=memory", "--disable-agent"], user),
-      { dataDir: "/tmp/k", bindAddress: "0.0.0.0", port: 7443, store: "memory", disableAgent: true },
+      { dataDir: "/tmp/k", bindAddress: "0.0.0.0", port: 7443, store: "memory", disableAgent: true, clusterDnsPort: 10053, clusterDomain: "cluster.local" },
     );
   });
 
@@ -41,6 +49,8 @@ describe("parseServerFlags", () => {
     [["--https-listen-port", "70000"], /not a port number/],
     [["--store", "etcd"], /--store: "etcd" is not one of sqlite, memory/],
     [["--bind-address", ""], /--bind-address: must not be empty/],
+    [["--service-cluster-ip-range", "10.43.0.0"], /--service-cluster-ip-range: "10.43.0.0" is not an IPv4 CIDR/],
+    [["--cluster-dns-port", "x"], /--cluster-dns-port: "x" is not a port number/],
     [["--no-such-flag"], /Unknown option '--no-such-flag'/],
     [["positional"], /Unexpected argument 'positional'/],
   ] as const) {

@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { agentUsage, parseAgentFlags, runAgent } from "./agent.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
 
 /**
@@ -14,6 +15,7 @@ const usage = `k8ts — Kubernetes, rebuilt in TypeScript on Node.js
 
 Usage:
   k8ts server [flags]   run the API server (and, later, scheduler, controllers, local agent)
+  k8ts agent [flags]    run a node agent that joins a server (k8ts agent --help)
   k8ts version          print the version
   k8ts help             print this help
 
@@ -25,6 +27,11 @@ Server flags:
   --disable-agent           do not run a node agent in this process
   --node-monitor-grace-period DURATION   silence after which a node is NotReady (default 50s)
   --terminated-pod-gc-threshold N        terminated pods kept before the oldest are deleted (default 12500)
+  --service-cluster-ip-range CIDR        Service ClusterIPs (default 10.43.0.0/16; .1 is the kubernetes Service, .10 kube-dns)
+  --service-node-port-range RANGE        Service NodePorts (default 30000-32767)
+  --cluster-dns-port PORT                port of the cluster DNS on the bind address, UDP and TCP (default 10053; 0: a free port)
+  --cluster-domain DOMAIN                the cluster DNS zone (default cluster.local)
+  --disable-cluster-dns                  do not run the cluster DNS
 `;
 
 /** Thrown for bad command lines: printed with the usage hint, exit code 2. */
@@ -48,6 +55,8 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
     switch (command) {
       case "server":
         return await serverCommand(rest, io);
+      case "agent":
+        return await agentCommand(rest, io);
       case "version":
       case "--version":
         io.out(`k8ts v${packageVersion()} (node ${process.version})\n`);
@@ -85,6 +94,11 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "disable-agent": { type: "boolean", default: false },
       "node-monitor-grace-period": { type: "string" },
       "terminated-pod-gc-threshold": { type: "string" },
+      "service-cluster-ip-range": { type: "string" },
+      "service-node-port-range": { type: "string" },
+      "cluster-dns-port": { type: "string", default: "10053" },
+      "cluster-domain": { type: "string", default: "cluster.local" },
+      "disable-cluster-dns": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -111,6 +125,20 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
     if (!/^\d+$/.test(gcThreshold) || !Number.isSafeInteger(n)) throw new UsageError(`--terminated-pod-gc-threshold: "${gcThreshold}" is not a whole number`);
     options.terminatedPodGCThreshold = n;
   }
+  const ipRange = values["service-cluster-ip-range"];
+  if (ipRange !== undefined) {
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(ipRange)) throw new UsageError(`--service-cluster-ip-range: "${ipRange}" is not an IPv4 CIDR like 10.43.0.0/16`);
+    options.serviceClusterIPRange = ipRange;
+  }
+  const portRange = values["service-node-port-range"];
+  if (portRange !== undefined) {
+    if (!/^\d+-\d+$/.test(portRange)) throw new UsageError(`--service-node-port-range: "${portRange}" is not a range like 30000-32767`);
+    options.serviceNodePortRange = portRange;
+  }
+  const dnsPort = Number(values["cluster-dns-port"]);
+  if (!Number.isInteger(dnsPort) || dnsPort < 0 || dnsPort > 65535) throw new UsageError(`--cluster-dns-port: "${values["cluster-dns-port"]}" is not a port number`);
+  if (!values["disable-cluster-dns"]) options.clusterDnsPort = dnsPort;
+  options.clusterDomain = values["cluster-domain"];
   return options;
 }
 
@@ -129,6 +157,23 @@ export function parseDurationMs(text: string): number | undefined {
 }
 
 class HelpRequested extends Error {}
+
+async function agentCommand(args: string[], io: MainIo): Promise<number> {
+  let options;
+  try {
+    options = await parseAgentFlags(args, currentUser());
+  } catch (err) {
+    if (isParseArgsError(err)) throw err;
+    throw new UsageError((err as Error).message);
+  }
+  if (options === "help") {
+    io.out(agentUsage);
+    return 0;
+  }
+  const stop = io.stopSignal ?? processStopSignal(io);
+  await runAgent({ ...options, log: (line) => io.out(`${line}\n`) }, stop);
+  return 0;
+}
 
 async function serverCommand(args: string[], io: MainIo): Promise<number> {
   let options: ServerOptions;

@@ -1,10 +1,13 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { builtinRegistry, type RestHandler } from "../api/index.js";
-import { Client, inProcessTransport } from "../client/index.js";
+import { Client, InformerFactory, inProcessTransport } from "../client/index.js";
+import { dnsServiceIP, ensureKubeDnsService, startClusterDns } from "../dns/index.js";
 import { startControllers } from "./controllers.js";
+import { defaultNodeName, ensureJoinToken, joinTokenAuthenticator } from "./agent.js";
+import { startNodeAgent } from "../kubelet/index.js";
 import { startScheduler } from "../scheduler/index.js";
-import { startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
+import { advertiseAddressFor, defaultServiceClusterIPRange, startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
 import { MemoryStore, SqliteStore, type Store } from "../storage/index.js";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
 import { ensurePki } from "./pki.js";
@@ -26,14 +29,24 @@ export interface ServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
   store: StoreBackend;
-  /** Accepted now; the local node agent arrives with the kubelet issue. */
+  /** Do not run the local node agent (real containers through containerd). */
   disableAgent: boolean;
+  /** The local agent's node name (default: the hostname). */
+  nodeName?: string;
   /** Where progress lines go; default stdout. */
   log?: (line: string) => void;
   /** --node-monitor-grace-period in ms (default 50 s). */
   nodeMonitorGracePeriodMs?: number;
   /** --terminated-pod-gc-threshold (default 12500). */
   terminatedPodGCThreshold?: number;
+  /** --service-cluster-ip-range (default 10.43.0.0/16). */
+  serviceClusterIPRange?: string;
+  /** --service-node-port-range (default 30000-32767). */
+  serviceNodePortRange?: string;
+  /** --cluster-dns-port: where the cluster DNS listens on the bind address (0: a free port); undefined: no cluster DNS. */
+  clusterDnsPort?: number;
+  /** --cluster-domain (default cluster.local). */
+  clusterDomain?: string;
 }
 
 export interface RunningServer {
@@ -65,10 +78,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const pki = await ensurePki(join(options.dataDir, "pki"), { bindAddress: options.bindAddress });
 
+  const joinToken = await ensureJoinToken(options.dataDir);
   const store = await storeBackends[options.store](options.dataDir);
   let api: ApiServing;
   try {
-    api = await serveApi({ store, tls: { key: pki.serving.key, cert: pki.serving.cert, ca: pki.ca.cert }, host: options.bindAddress, port: options.port });
+    api = await serveApi({
+      store,
+      tls: { key: pki.serving.key, cert: pki.serving.cert, ca: pki.ca.cert },
+      host: options.bindAddress,
+      port: options.port,
+      tokens: joinTokenAuthenticator(joinToken),
+      serviceNetwork: { clusterIPRange: options.serviceClusterIPRange, nodePortRange: options.serviceNodePortRange },
+    });
   } catch (err) {
     await store.close();
     throw err;
@@ -85,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   log(`kubeconfig: ${kubeconfigPath}`);
   log(`store: ${options.store}${options.store === "sqlite" ? ` (${sqlitePath(options.dataDir)})` : ""}`);
   log(`listening: ${api.url}`);
+  log(`join token: ${joinToken} (${join(options.dataDir, "join-token")}); on another machine: k8ts agent --server ${url} --token ${joinToken}`);
 
   // The control loops talk to the API through the in-process transport: same verbs, no HTTP.
   const controllersStop = new AbortController();
@@ -96,11 +118,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     terminatedPodGCThreshold: options.terminatedPodGCThreshold,
     onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
   });
+  if (options.clusterDnsPort !== undefined) await startDns(options, client, controllersStop.signal, log);
   const schedulerDone = startScheduler({
     client,
     signal: controllersStop.signal,
     onError: (key, err) => log(`scheduler: ${key}: ${err instanceof Error ? err.message : String(err)}`),
   }).catch((err: unknown) => log(`scheduler stopped: ${err instanceof Error ? err.message : String(err)}`));
+
+  // The local node agent, over the in-process client; a machine without containerd gets one line and no agent.
+  const agentStop = new AbortController();
+  let agentDone: Promise<void> = Promise.resolve();
+  if (!options.disableAgent) {
+    try {
+      const agent = await startNodeAgent({ client, nodeName: options.nodeName ?? defaultNodeName(), dataDir: options.dataDir, signal: agentStop.signal, log });
+      agentDone = agent.done.catch((err: unknown) => log(`agent stopped: ${err instanceof Error ? err.message : String(err)}`));
+    } catch (err) {
+      log(`agent: not started: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -109,6 +144,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () => {
       closing ??= (async () => {
         try {
+          agentStop.abort();
+          await agentDone;
           controllersStop.abort();
           await controllersDone;
           await schedulerDone;
@@ -120,6 +157,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return closing;
     },
   };
+}
+
+/**
+ * The cluster DNS on the bind address, and the kube-dns Service (ClusterIP: the 10th
+ * address of the service range) pointing at it. A DNS that cannot listen (port taken)
+ * is reported and left out: the API server runs on without it.
+ */
+async function startDns(options: ServerOptions, client: Client, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+  const informers = new InformerFactory({ client, onError: (err) => log(`cluster dns: informers: ${err instanceof Error ? err.message : String(err)}`) });
+  try {
+    const dns = await startClusterDns(
+      { informers, host: options.bindAddress, port: options.clusterDnsPort ?? 0, zone: options.clusterDomain, onError: (err) => log(`cluster dns: ${String(err)}`) },
+      signal,
+    );
+    informers.start(signal);
+    const address = advertiseAddressFor(options.bindAddress);
+    await ensureKubeDnsService(client, { clusterIP: dnsServiceIP(options.serviceClusterIPRange ?? defaultServiceClusterIPRange), address, port: dns.port, signal });
+    log(`cluster dns: ${address}:${dns.port} (udp, tcp), zone ${options.clusterDomain ?? "cluster.local"}`);
+  } catch (err) {
+    log(`cluster dns: not started: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** Runs the server until `signal` aborts, then shuts it down cleanly. */
