@@ -22,6 +22,7 @@ import {
   RuntimeError,
   checkNodePrerequisites,
   findExecutable,
+  startNodeRuntime,
   writeCniConfig,
 } from "../../src/kubelet/runtime/index.js";
 import type { PodSandboxConfig } from "../../src/kubelet/runtime/index.js";
@@ -246,6 +247,23 @@ describe("CriRuntime against a private containerd", { skip: isRoot ? false : "ne
     await runtime.removePodSandbox({ podSandboxId });
     assert.deepEqual((await runtime.listPodSandbox({ filter: { labelSelector: { "k8ts.test": String(process.pid) } } })).items, []);
     await assert.rejects(runtime.podSandboxStatus({ podSandboxId }), (e: unknown) => e instanceof RuntimeError && e.code === "notFound");
+  });
+
+  it("adopts the containerd a previous agent left running (same data dir)", async () => {
+    const again = new ManagedContainerd({ dataDir: join(dir, "agent"), streamPort, supervise: false });
+    await again.start();
+    assert.equal(again.processId, containerd.processId);
+  });
+
+  it("startNodeRuntime on an existing endpoint: CRI answers, images already there", async () => {
+    const lines: string[] = [];
+    const node = await startNodeRuntime({ dataDir: join(dir, "agent2"), podCidr: SUBNET, endpoint: containerd.endpoint, log: (l) => lines.push(l) });
+    assert.equal(node.containerd, undefined);
+    assert.equal(node.version.runtimeName, "containerd");
+    assert.match(lines.join("\n"), /container runtime: containerd 1\.\S+ \(CRI v1\)/);
+    assert.ok(!lines.some((l) => l.startsWith("images: imported")));
+    await node.stop();
+    await runtime.version(); // our containerd still runs
   });
 
   it("reports a container that exits non-zero as Error with its exit code", async () => {

@@ -130,3 +130,5 @@ export {
   REQUIRED_CNI_PLUGINS,
 } from "./prerequisites.js";
 export type { PrerequisiteOptions } from "./prerequisites.js";
+export { startNodeRuntime } from "./node-runtime.js";
+export type { NodeRuntime, NodeRuntimeOptions } from "./node-runtime.js";
