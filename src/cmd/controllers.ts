@@ -1,5 +1,6 @@
 // The controller manager: wires every control loop onto one Client (cmd wires; each
 // controller is its own component under src/controllers/).
+import { setMaxListeners } from "node:events";
 import { EventRecorder, InformerFactory, type Client, type Clock } from "../client/index.js";
 import { GarbageCollector } from "../controllers/garbagecollector/index.js";
 import { NamespaceController } from "../controllers/namespace/index.js";
@@ -77,6 +78,8 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
 export async function startControllers(options: StartControllersOptions): Promise<void> {
   const { client, signal, clock } = options;
   const report = (controller: string) => (key: string, err: unknown) => options.onError?.(controller, key, err);
+  // Every controller, its workers and its informers listen on this one signal: many listeners are expected, not a leak.
+  setMaxListeners(0, signal);
   const informers = new InformerFactory({ client, clock, onError: (err) => report("informers")("", err) });
   const running = Object.entries(controllerFactories).map(([name, build]) => {
     const ctx: ControllerContext = {
