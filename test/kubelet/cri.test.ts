@@ -5,8 +5,8 @@
 // (bridge, pod cgroups, files) removed. Needs root and the Debian packages that
 // .ci/run installs; without them it fails with the agent's one-line message.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,6 +79,34 @@ describe("prerequisites", () => {
       const line = checkNodePrerequisites({ cniBinDir: join(dir, "no-cni") });
       assert.match(line ?? "", /missing .*CNI plugins bridge, host-local, portmap, loopback in .*no-cni; install them with: apt-get install -y containerd/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("CriRuntime.start", { skip: isRoot && findExecutable("containerd") ? false : "needs root and containerd" }, () => {
+  it("says in one line that containerd's CRI plugin is not loaded", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "k8ts-nocri-"));
+    const socket = join(dir, "c.sock");
+    writeFileSync(
+      join(dir, "config.toml"),
+      `version = 2\nroot = "${dir}/root"\nstate = "${dir}/state"\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "${socket}"\n`,
+    );
+    const child = spawn("containerd", ["--config", join(dir, "config.toml")], { stdio: "ignore" });
+    const rt = new CriRuntime({ endpoint: socket });
+    try {
+      await assert.rejects(rt.start({ waitMs: 10_000 }), (e: unknown) => {
+        assert.ok(e instanceof RuntimeError);
+        assert.equal(e.code, "unimplemented");
+        assert.match(e.message, /answers but does not serve CRI v1 .*CRI plugin is not loaded/);
+        assert.equal(e.message.split("\n").length, 1);
+        return true;
+      });
+    } finally {
+      rt.close();
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     }
   });
