@@ -91,10 +91,12 @@ describe("kubectl get, describe and discovery", needsKubectl, () => {
       assert.deepEqual([rows[1]![0], rows[1]![1], rows[1]![4]], ["web", "ClusterIP", "80/TCP"]);
     });
 
-    it("allocates a ClusterIP that the table shows", { todo: "the API server does not allocate spec.clusterIP yet (CLUSTER-IP shows <none>)" }, async () => {
+    it("allocates a ClusterIP that the table shows", async () => {
       const svc = await kubectlJson(server, ["get", "-n", "shop", "svc", "web"]);
-      assert.match(String(svc.spec.clusterIP), /^\d+\.\d+\.\d+\.\d+$/);
+      assert.match(String(svc.spec.clusterIP), /^10\.43\.\d+\.\d+$/);
       assert.deepEqual(svc.spec.clusterIPs, [svc.spec.clusterIP]);
+      const rows = tableRows(await kubectlOk(server, ["get", "svc", "-n", "shop"]));
+      assert.equal(rows[1]![2], svc.spec.clusterIP);
     });
 
     it("-o wide adds IP, NODE, NOMINATED NODE and READINESS GATES", async () => {
