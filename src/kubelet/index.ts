@@ -8,3 +8,5 @@ export { computePodStatus } from "./pods/status.js";
 export type { PodRuntimeState, PodWorkerView } from "./pods/status.js";
 export { FakeRuntime } from "./runtime/index.js";
 export type { ContainerRuntime } from "./runtime/index.js";
+export { startNodeAgent } from "./node-agent.js";
+export type { NodeAgentProcessOptions, RunningNodeAgent } from "./node-agent.js";

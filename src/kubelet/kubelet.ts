@@ -43,6 +43,8 @@ export interface KubeletOptions {
   /** emptyDir medium Memory as tmpfs (default true). */
   tmpfs?: boolean;
   podWorkers?: number;
+  /** Called once the Node is registered, before pods start (the agent writes the CNI config for spec.podCIDR here). */
+  onRegistered?: (node: Node) => Promise<void> | void;
   onError?: (err: unknown) => void;
 }
 
@@ -96,6 +98,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
 
   const nodeAgent = new NodeAgent({ client, nodeName, machine, health, containerRuntimeVersion: runtimeVersion, podCidr: options.podCidr, labels: options.labels, clock, onError });
   const node = await nodeAgent.register(signal);
+  await options.onRegistered?.(node);
 
   const recorder = new EventRecorder({ client, component: "kubelet", host: nodeName, clock, onError: () => undefined });
   const events = (pod: Pod, type: "Normal" | "Warning", reason: string, message: string) => recorder.event({ ...pod, apiVersion: "v1", kind: "Pod" }, type, reason, message);

@@ -1,0 +1,140 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { UserInfo } from "../api/index.js";
+import { Client, httpTransport, type Client as ClientType } from "../client/index.js";
+import { startNodeAgent, type RunningNodeAgent } from "../kubelet/index.js";
+
+/**
+ * The join token: a random secret the server writes to DATA_DIR/join-token and prints.
+ * An agent presents `Bearer <token>:<node name>` and is authenticated as
+ * `system:node:<node name>` in group `system:nodes` (upstream's node identity; the
+ * security issue replaces this shared secret with bootstrap tokens and node certificates).
+ */
+export async function ensureJoinToken(dataDir: string): Promise<string> {
+  const path = join(dataDir, "join-token");
+  try {
+    const existing = (await readFile(path, "utf8")).trim();
+    if (existing) return existing;
+  } catch {
+    // not there yet
+  }
+  const token = `K8TS${randomBytes(24).toString("hex")}`;
+  await writeFile(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/** A TokenAuthenticator for startApiServer's `tokens`: `<join token>:<node name>` → system:node:<name>. */
+export function joinTokenAuthenticator(joinToken: string): (bearer: string) => UserInfo | undefined {
+  const want = Buffer.from(joinToken);
+  return (bearer) => {
+    const colon = bearer.indexOf(":");
+    if (colon < 0) return undefined;
+    const got = Buffer.from(bearer.slice(0, colon));
+    const node = bearer.slice(colon + 1);
+    if (got.length !== want.length || !timingSafeEqual(got, want)) return undefined;
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(node)) return undefined;
+    return { username: `system:node:${node}`, groups: ["system:nodes"] };
+  };
+}
+
+export interface AgentOptions {
+  server: string;
+  token: string;
+  nodeName: string;
+  dataDir: string;
+  /** PEM of the cluster CA; without it the server's certificate is not verified. */
+  caCert?: string;
+  containerRuntimeEndpoint?: string;
+  clusterDNS?: string[];
+  podCidr?: string;
+  nodeIP?: string;
+  log?: (line: string) => void;
+}
+
+/** The node's default name, as upstream: the lower-cased hostname. */
+export function defaultNodeName(): string {
+  return hostname().toLowerCase();
+}
+
+/** `k8ts agent`: the node agent against a remote API server over HTTPS with the join token. */
+export async function runAgent(options: AgentOptions, signal: AbortSignal): Promise<void> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const transport = httpTransport({
+    server: options.server,
+    token: `${options.token}:${options.nodeName}`,
+    ca: options.caCert,
+    insecureSkipTlsVerify: !options.caCert,
+  });
+  const client: ClientType = new Client({ transport });
+  let agent: RunningNodeAgent | undefined;
+  try {
+    agent = await startNodeAgent({
+      client,
+      nodeName: options.nodeName,
+      dataDir: options.dataDir,
+      signal,
+      containerRuntimeEndpoint: options.containerRuntimeEndpoint,
+      clusterDNS: options.clusterDNS,
+      podCidr: options.podCidr,
+      nodeIP: options.nodeIP,
+      log,
+    });
+    log(`agent: node ${options.nodeName} running against ${options.server}`);
+    await agent.done;
+  } finally {
+    transport.close();
+  }
+}
+
+export const agentUsage = `Usage: k8ts agent --server URL --token TOKEN [flags]
+
+Agent flags:
+  --server URL                          the API server (https://host:6443)
+  --token TOKEN                         the join token the server printed (DATA_DIR/join-token)
+  --node-name NAME                      this node's name (default: the hostname)
+  --data-dir DIR                        the agent's state (default /var/lib/k8ts as root, ~/.k8ts otherwise)
+  --ca-file FILE                        the cluster CA (DATA_DIR/pki/ca.crt on the server); without it the server is not verified
+  --container-runtime-endpoint SOCKET   use this CRI socket instead of a private containerd
+  --cluster-dns IP[,IP]                 nameservers for dnsPolicy ClusterFirst pods (default: none)
+  --pod-cidr CIDR                       this node's pod CIDR (default: kept from the Node, else 10.244.<n>.0/24)
+  --node-ip IP                          the node's InternalIP (default: the first non-loopback IPv4)
+`;
+
+/** Parses `k8ts agent` flags; throws Error with a usage message on bad input. */
+export async function parseAgentFlags(args: string[], env: { isRoot: boolean; home: string }): Promise<AgentOptions | "help"> {
+  const { parseArgs } = await import("node:util");
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      server: { type: "string" },
+      token: { type: "string" },
+      "node-name": { type: "string" },
+      "data-dir": { type: "string" },
+      "ca-file": { type: "string" },
+      "container-runtime-endpoint": { type: "string" },
+      "cluster-dns": { type: "string" },
+      "pod-cidr": { type: "string" },
+      "node-ip": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return "help";
+  if (!values.server) throw new Error("--server is required");
+  if (!values.token) throw new Error("--token is required");
+  const { resolve } = await import("node:path");
+  return {
+    server: values.server,
+    token: values.token.trim(),
+    nodeName: (values["node-name"] ?? defaultNodeName()).toLowerCase(),
+    dataDir: resolve(values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"))),
+    caCert: values["ca-file"] ? await readFile(values["ca-file"], "utf8") : undefined,
+    containerRuntimeEndpoint: values["container-runtime-endpoint"],
+    clusterDNS: values["cluster-dns"] ? values["cluster-dns"].split(",").filter(Boolean) : undefined,
+    podCidr: values["pod-cidr"],
+    nodeIP: values["node-ip"],
+  };
+}

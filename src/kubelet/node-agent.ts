@@ -1,0 +1,77 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Client } from "../client/index.js";
+import { ensureBuiltinImages } from "./images/index.js";
+import { startKubelet, type RunningKubelet } from "./kubelet.js";
+import { CriRuntime, ManagedContainerd, MissingPrerequisitesError, checkNodePrerequisites, containerdPaths, writeCniConfig } from "./runtime/index.js";
+
+export interface NodeAgentProcessOptions {
+  client: Client;
+  nodeName: string;
+  /** The agent's state: containerd's files, CNI config and IPAM, pod directories. */
+  dataDir: string;
+  signal: AbortSignal;
+  /** --container-runtime-endpoint: use this CRI socket instead of a private containerd. */
+  containerRuntimeEndpoint?: string;
+  clusterDNS?: string[];
+  podCidr?: string;
+  nodeIP?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningNodeAgent {
+  kubelet: RunningKubelet;
+  /** Resolves when `signal` aborted and everything stopped (pods keep running in their shims). */
+  done: Promise<void>;
+}
+
+/**
+ * The whole node agent on a real machine: checks the prerequisites (one line naming the
+ * apt packages), starts or adopts a private containerd (or uses
+ * `--container-runtime-endpoint`), connects CRI, imports k8ts's own busybox and pause
+ * images, registers the Node, writes the CNI config for its pod CIDR, and runs the kubelet.
+ */
+export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<RunningNodeAgent> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const missing = checkNodePrerequisites({ managedContainerd: !options.containerRuntimeEndpoint });
+  if (missing) throw new MissingPrerequisitesError(missing);
+  const nodeDir = join(options.dataDir, "agent");
+  await mkdir(nodeDir, { recursive: true, mode: 0o700 });
+
+  let containerd: ManagedContainerd | undefined;
+  let endpoint = options.containerRuntimeEndpoint;
+  if (!endpoint) {
+    containerd = new ManagedContainerd({ dataDir: nodeDir, log });
+    await containerd.start(options.signal);
+    endpoint = containerd.endpoint;
+  }
+  const runtime = new CriRuntime({ endpoint });
+  const version = await runtime.start({ signal: options.signal });
+  log(`agent: container runtime ${version.runtimeName} ${version.runtimeVersion} at ${endpoint}`);
+  await ensureBuiltinImages({ runtime, endpoint, signal: options.signal });
+
+  const cniConfDir = containerdPaths(nodeDir).cniConfDir;
+  const kubelet = await startKubelet({
+    client: options.client,
+    runtime,
+    nodeName: options.nodeName,
+    dataDir: nodeDir,
+    signal: options.signal,
+    clusterDNS: options.clusterDNS,
+    podCidr: options.podCidr,
+    nodeIP: options.nodeIP,
+    logRoot: "/var/log/pods",
+    onRegistered: (node) => {
+      const podCidr = node.spec?.podCIDR;
+      if (!podCidr) throw new Error(`node ${options.nodeName} has no spec.podCIDR`);
+      writeCniConfig({ confDir: cniConfDir, podCidr, ipamDataDir: join(nodeDir, "cni", "ipam") });
+      log(`agent: node ${options.nodeName} registered, pod CIDR ${podCidr}`);
+    },
+    onError: (err) => log(`agent: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  const done = kubelet.done.finally(async () => {
+    runtime.close();
+    await containerd?.stop();
+  });
+  return { kubelet, done };
+}
