@@ -5,6 +5,7 @@ import { EventRecorder, InformerFactory, type Client, type Clock } from "../clie
 import { GarbageCollector } from "../controllers/garbagecollector/index.js";
 import { NamespaceController } from "../controllers/namespace/index.js";
 import { ReplicaSetController } from "../controllers/replicaset/index.js";
+import { DeploymentController } from "../controllers/deployment/index.js";
 import { ServiceAccountsController } from "../controllers/serviceaccount/index.js";
 import { EndpointsController } from "../controllers/endpoints/index.js";
 import { EndpointSliceController } from "../controllers/endpointslice/index.js";
@@ -55,6 +56,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   replicaset: (ctx) => new ReplicaSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("replicaset-controller"), onError: ctx.onError }),
   replicationcontroller: (ctx) =>
     new ReplicaSetController({ client: ctx.client, informers: ctx.informers, kind: "ReplicationController", clock: ctx.clock, events: ctx.events("replication-controller"), onError: ctx.onError }),
+  deployment: (ctx) => new DeploymentController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("deployment-controller"), onError: ctx.onError }),
   serviceaccount: (ctx) => new ServiceAccountsController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   endpoints: (ctx) => new EndpointsController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("endpoint-controller"), onError: ctx.onError }),
   endpointslice: (ctx) => new EndpointSliceController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("endpoint-slice-controller"), onError: ctx.onError }),

@@ -20,7 +20,7 @@ export const container = [{ name: "c", image: "busybox:1" }];
  * Binds every pending, unbound pod to one of `nodes` in turn through pods/binding, as a
  * scheduler would (the real one is written concurrently). `pause()` stops binding.
  */
-export async function startBinder(client: Client, nodes: string[]): Promise<{ paused: boolean; close(): Promise<void> }> {
+export async function startBinder(client: Client, nodes: string[], options: { skip?: (pod: Pod) => boolean } = {}): Promise<{ paused: boolean; close(): Promise<void> }> {
   const stop = new AbortController();
   const pods = new Informer<Pod>({ client, resource: resource<Pod>("", "v1", "pods", "Pod", true) });
   let next = 0;
@@ -32,7 +32,7 @@ export async function startBinder(client: Client, nodes: string[]): Promise<{ pa
     },
   };
   const bind = (pod: Pod): void => {
-    if (state.paused || stop.signal.aborted || pod.spec?.nodeName || pod.metadata.deletionTimestamp) return;
+    if (state.paused || stop.signal.aborted || pod.spec?.nodeName || pod.metadata.deletionTimestamp || options.skip?.(pod)) return;
     const node = nodes[next++ % nodes.length];
     const binding = { apiVersion: "v1", kind: "Binding", metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace }, target: { apiVersion: "v1", kind: "Node", name: node } };
     void client.createSubresource(resources.pods, pod.metadata.name ?? "", binding, { namespace: pod.metadata.namespace, subresource: "binding" }).catch(() => undefined);
