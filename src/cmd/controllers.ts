@@ -14,6 +14,7 @@ import { PodGCController } from "../controllers/podgc/index.js";
 import { JobController } from "../controllers/job/index.js";
 import { TtlAfterFinishedController } from "../controllers/ttlafterfinished/index.js";
 import { DaemonSetController } from "../controllers/daemonset/index.js";
+import { StatefulSetController } from "../controllers/statefulset/index.js";
 
 export interface StartControllersOptions {
   client: Client;
@@ -67,6 +68,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   job: (ctx) => new JobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("job-controller"), onError: ctx.onError }),
   ttlafterfinished: (ctx) => new TtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   daemonset: (ctx) => new DaemonSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("daemonset-controller"), onError: ctx.onError }),
+  statefulset: (ctx) => new StatefulSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("statefulset-controller"), onError: ctx.onError }),
 };
 
 /**
