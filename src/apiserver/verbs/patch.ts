@@ -58,9 +58,20 @@ export async function patchObject(ctx: VerbContext): Promise<RestResponse> {
       if (decoded.obj.metadata.name !== current.metadata.name) {
         throw ApiError.badRequest(`the name of the object (${String(decoded.obj.metadata.name)}) does not match the name on the URL (${String(current.metadata.name)})`);
       }
+      // Only a resourceVersion the patch itself sets is a precondition; other patches are
+      // re-applied to the fresh object when a concurrent write wins (as upstream's patcher).
+      if (!patchPinsResourceVersion(ctx.req.body, type)) delete decoded.obj.metadata.resourceVersion;
       return decoded.obj;
     },
     { subresource: ctx.info.subresource },
   );
   return respondObject(ctx, 200, outcome.object, warningHeaders(warnings));
+}
+
+function patchPinsResourceVersion(patch: unknown, type: PatchType): boolean {
+  if (type === "json") {
+    return Array.isArray(patch) && patch.some((op: unknown) => typeof op === "object" && op !== null && (op as { path?: unknown }).path === "/metadata/resourceVersion" && (op as { op?: unknown }).op !== "remove");
+  }
+  const rv = (patch as { metadata?: { resourceVersion?: unknown } | null } | null)?.metadata?.resourceVersion;
+  return rv !== undefined && rv !== null && rv !== "";
 }
