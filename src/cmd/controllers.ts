@@ -13,6 +13,7 @@ import { NodeLifecycleController, TaintEvictionController } from "../controllers
 import { PodGCController } from "../controllers/podgc/index.js";
 import { JobController } from "../controllers/job/index.js";
 import { TtlAfterFinishedController } from "../controllers/ttlafterfinished/index.js";
+import { CronJobController } from "../controllers/cronjob/index.js";
 import { DaemonSetController } from "../controllers/daemonset/index.js";
 import { StatefulSetController } from "../controllers/statefulset/index.js";
 
@@ -67,6 +68,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   podgc: (ctx) => new PodGCController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, terminatedPodThreshold: ctx.terminatedPodGCThreshold, onError: ctx.onError }),
   job: (ctx) => new JobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("job-controller"), onError: ctx.onError }),
   ttlafterfinished: (ctx) => new TtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
+  cronjob: (ctx) => new CronJobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("cronjob-controller"), onError: ctx.onError }),
   daemonset: (ctx) => new DaemonSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("daemonset-controller"), onError: ctx.onError }),
   statefulset: (ctx) => new StatefulSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("statefulset-controller"), onError: ctx.onError }),
 };
