@@ -1,4 +1,5 @@
 import type { Pod } from "../../../api/index.js";
+import { countMatchingPods, selectorKey } from "../../framework/match-count.js";
 import type { NodeInfo } from "../../framework/node-info.js";
 import { maxNodeScore, type CycleContext, type Plugin } from "../../framework/plugin.js";
 import { termMatches, type AffinityTerm, type PodInfo } from "../../framework/pod-info.js";
@@ -48,13 +49,35 @@ function preFilterState(ctx: CycleContext, pod: PodInfo): PreFilterState {
     }
   }
   if (pod.requiredAffinityTerms.length === 0 && pod.requiredAntiAffinityTerms.length === 0) return state;
+  const affinityKey = termsKey(pod.requiredAffinityTerms);
+  const antiKeys = pod.requiredAntiAffinityTerms.map((t) => termsKey([t]));
   for (const node of ctx.snapshot.nodes()) {
-    for (const existing of node.pods) {
-      if (matchesAll(pod.requiredAffinityTerms, existing.pod, ctx)) for (const term of pod.requiredAffinityTerms) bump(state.affinityCounts, node, term.topologyKey);
-      for (const term of pod.requiredAntiAffinityTerms) if (termMatches(term, existing.pod, nsLabels)) bump(state.antiAffinityCounts, node, term.topologyKey);
+    if (pod.requiredAffinityTerms.length) {
+      const matching = count(node, affinityKey, (p) => matchesAll(pod.requiredAffinityTerms, p.pod, ctx));
+      if (matching > 0) for (const term of pod.requiredAffinityTerms) bump(state.affinityCounts, node, term.topologyKey, matching);
     }
+    pod.requiredAntiAffinityTerms.forEach((term, i) => {
+      const matching = count(node, antiKeys[i], (p) => termMatches(term, p.pod, nsLabels));
+      if (matching > 0) bump(state.antiAffinityCounts, node, term.topologyKey, matching);
+    });
   }
   return state;
+}
+
+/**
+ * A cache key naming what the terms match; undefined (no caching) when a term uses a
+ * namespaceSelector, whose answer depends on namespace labels, not on the node.
+ */
+function termsKey(terms: readonly AffinityTerm[]): string | undefined {
+  if (terms.some((t) => !t.namespaceSelector.matchesNothing)) return undefined;
+  return `affinity\u0000${terms.map((t) => `${[...t.namespaces].sort().join(",")}\u0000${selectorKey(t.selector)}`).join("\u0001")}`;
+}
+
+function count(node: NodeInfo, key: string | undefined, matches: (p: PodInfo) => boolean): number {
+  if (key !== undefined) return countMatchingPods(node, key, matches);
+  let n = 0;
+  for (const p of node.pods) if (matches(p)) n++;
+  return n;
 }
 
 function satisfiesPodAffinity(state: PreFilterState, pod: PodInfo, node: NodeInfo, ctx: CycleContext): boolean {

@@ -1,5 +1,6 @@
 import type { Node, Pod, TopologySpreadConstraint } from "../../../api/index.js";
 import { LabelSelector, labelRequirement, labelSelectorFromObject } from "../../../machinery/index.js";
+import { countMatchingPods, selectorKey } from "../../framework/match-count.js";
 import type { NodeInfo } from "../../framework/node-info.js";
 import { podMatchesNodeSelectorAndAffinity } from "../../framework/node-selector.js";
 import { maxNodeScore, type Plugin } from "../../framework/plugin.js";
@@ -64,12 +65,10 @@ function includes(c: Constraint, pod: Pod, node: Node): boolean {
 
 /** Pods on the node in `namespace` matching `selector`, not being deleted. */
 function countMatching(node: NodeInfo, selector: LabelSelector, namespace: string): number {
-  let n = 0;
-  for (const p of node.pods) {
-    if (p.pod.metadata.deletionTimestamp || (p.pod.metadata.namespace ?? "") !== namespace) continue;
-    if (selector.matches(p.pod.metadata.labels)) n++;
-  }
-  return n;
+  return countMatchingPods(node, `spread\u0000${namespace}\u0000${selectorKey(selector)}`, (p) => {
+    if (p.pod.metadata.deletionTimestamp || (p.pod.metadata.namespace ?? "") !== namespace) return false;
+    return selector.matches(p.pod.metadata.labels);
+  });
 }
 
 interface FilterState {
