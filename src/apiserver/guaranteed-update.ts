@@ -17,9 +17,10 @@ export interface UpdateOutcome {
 
 /**
  * Read-modify-write with compare-and-swap (upstream's GuaranteedUpdate). `mutate` gets a
- * private copy of the current object and returns the object to store. A stale write is
- * retried with a fresh read, unless the caller pinned a resourceVersion: then it is a
- * 409 Conflict. A write that changes nothing stores nothing and keeps the old
+ * private copy of the current object and returns the object to store, with
+ * `metadata.resourceVersion` set only when the request pins one (a PUT body's, or one a
+ * patch sets); `unpinned()` clears it. A stale write is retried with a fresh read, unless
+ * the request pinned a resourceVersion: then it is a 409 Conflict. A write that changes nothing stores nothing and keeps the old
  * resourceVersion.
  */
 export async function guaranteedUpdate(
@@ -115,4 +116,10 @@ function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
 function sameObject(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
   return isDeepStrictEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))));
+}
+
+/** For `mutate` callbacks: the object without a resourceVersion, so a lost race is retried, not refused. */
+export function unpinned(obj: KubeObject): KubeObject {
+  delete obj.metadata.resourceVersion;
+  return obj;
 }

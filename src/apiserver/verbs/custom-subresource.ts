@@ -1,7 +1,7 @@
 import type { CustomSubresource, KubeObject, RestResponse } from "../../api/index.js";
 import { ApiError } from "../../machinery/index.js";
 import type { VerbContext } from "../context.js";
-import { guaranteedUpdate } from "../guaranteed-update.js";
+import { guaranteedUpdate, unpinned } from "../guaranteed-update.js";
 import { respondObject } from "../respond.js";
 import { deleteOne } from "./delete.js";
 
@@ -32,9 +32,9 @@ export async function customSubresourceResponse(ctx: VerbContext, sub: CustomSub
         response = action.response;
         if (action.action === "delete") {
           deleteWith = { gracePeriodSeconds: action.gracePeriodSeconds };
-          return current;
+          return unpinned(current);
         }
-        return action.object;
+        return unpinned(action.object);
       },
       { subresource: ctx.info.subresource, validate: false },
     );
@@ -42,7 +42,16 @@ export async function customSubresourceResponse(ctx: VerbContext, sub: CustomSub
     return { status: 201, body: response ?? successStatus() };
   }
   if (ctx.req.method === "PUT" && sub.update) {
-    const outcome = await guaranteedUpdate(ctx, (current) => sub.update!(current, request), { subresource: ctx.info.subresource, validate: false });
+    const pinned = request.metadata.resourceVersion;
+    const outcome = await guaranteedUpdate(
+      ctx,
+      (current) => {
+        const next = unpinned(sub.update!(current, request));
+        if (pinned) next.metadata.resourceVersion = pinned;
+        return next;
+      },
+      { subresource: ctx.info.subresource, validate: false },
+    );
     return respondObject(ctx, 200, outcome.object);
   }
   throw ApiError.methodNotAllowed(ctx.req.method, { group: ctx.rt.group, resource: `${ctx.rt.plural}/${ctx.info.subresource}` });

@@ -2,7 +2,7 @@ import type { KubeObject, RestResponse } from "../../api/index.js";
 import { ApiError } from "../../machinery/index.js";
 import type { VerbContext } from "../context.js";
 import { rfc3339 } from "../context.js";
-import { guaranteedUpdate } from "../guaranteed-update.js";
+import { guaranteedUpdate, unpinned } from "../guaranteed-update.js";
 import { groupResource } from "../names.js";
 import { decodeObject, objectKey } from "../object-store.js";
 import { isDryRun, queryInt } from "../query.js";
@@ -86,7 +86,8 @@ export async function deleteOne(ctx: VerbContext, opts: DeleteOptions): Promise<
       if (attempt > 20) throw ApiError.staleUpdate(groupResource(rt), info.name);
       continue;
     }
-    const outcome = await guaranteedUpdate(ctx, (latest) => markForDeletion(ctx, latest, opts), { subresource: "", validate: false, deleting: true });
+    // Preconditions were checked above; a write that races the mark is retried, not refused.
+    const outcome = await guaranteedUpdate(ctx, (latest) => unpinned(markForDeletion(ctx, latest, opts)), { subresource: "", validate: false, deleting: true });
     return outcome.deleted ? { deleted: true, object: outcome.object } : { deleted: false, object: outcome.object };
   }
 }

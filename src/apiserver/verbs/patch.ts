@@ -3,7 +3,7 @@ import { patchMetaFor } from "../../api/index.js";
 import { ApiError, applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from "../../machinery/index.js";
 import { decodeBody, warningHeaders } from "../admission.js";
 import type { VerbContext } from "../context.js";
-import { guaranteedUpdate } from "../guaranteed-update.js";
+import { guaranteedUpdate, unpinned } from "../guaranteed-update.js";
 import { respondObject } from "../respond.js";
 
 export type PatchType = "json" | "merge" | "strategic";
@@ -60,7 +60,7 @@ export async function patchObject(ctx: VerbContext): Promise<RestResponse> {
       }
       // Only a resourceVersion the patch itself sets is a precondition; other patches are
       // re-applied to the fresh object when a concurrent write wins (as upstream's patcher).
-      if (!patchPinsResourceVersion(ctx.req.body, type)) delete decoded.obj.metadata.resourceVersion;
+      if (!patchPinsResourceVersion(ctx.req.body, type)) unpinned(decoded.obj);
       return decoded.obj;
     },
     { subresource: ctx.info.subresource },

@@ -2,7 +2,7 @@ import type { KubeObject, ResourceType, RestResponse } from "../../api/index.js"
 import { ApiError, labelSelectorFromObject, type MetaLabelSelector } from "../../machinery/index.js";
 import { decodeBody } from "../admission.js";
 import type { VerbContext } from "../context.js";
-import { guaranteedUpdate } from "../guaranteed-update.js";
+import { guaranteedUpdate, unpinned } from "../guaranteed-update.js";
 import { readObject } from "./get.js";
 import { applyPatch, patchTypeOf } from "./patch.js";
 
@@ -36,6 +36,8 @@ export async function scaleResponse(ctx: VerbContext): Promise<RestResponse> {
           { type: "FieldValueInvalid", field: "spec.replicas", badValue: replicas ?? null, detail: "must be greater than or equal to 0" },
         ]);
       }
+      // The Scale's resourceVersion is the parent's: a precondition only when the client sent one.
+      unpinned(current);
       if (obj.metadata.resourceVersion) current.metadata.resourceVersion = obj.metadata.resourceVersion;
       setPath(current, spec.specReplicasPath, replicas);
       return current;
