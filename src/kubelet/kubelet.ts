@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConfigMap, Node, Pod, Secret, Service } from "../api/index.js";
@@ -69,6 +70,8 @@ export interface RunningKubelet {
 export async function startKubelet(options: KubeletOptions): Promise<RunningKubelet> {
   const { client, runtime, nodeName, signal } = options;
   const clock = options.clock ?? realClock;
+  // Every loop, worker and probe sleeps on this one signal; that many listeners is by design.
+  setMaxListeners(0, signal);
   const onError = options.onError ?? ((err: unknown) => console.error(`k8ts kubelet: ${err instanceof Error ? err.message : String(err)}`));
   const machine = options.machine ?? (await readMachineInfo({ dataDir: options.dataDir, nodeIP: options.nodeIP }));
 
