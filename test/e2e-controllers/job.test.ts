@@ -124,4 +124,9 @@ describe("e2e: Job and CronJob controllers in k8ts server", needsKubectl, () => 
     assert.equal(job.metadata.ownerReferences?.[0]?.kind, "CronJob");
     await kubectlOk(server, ["wait", "--for=condition=complete", "job/by-hand", "--timeout=30s"]);
   });
+
+  it("kubectl delete job removes its pods (the tracking finalizers are released)", async () => {
+    await kubectlOk(server, ["delete", "job", "five"]);
+    await eventually("the pods are gone", async () => (await client.list(podsRes, { namespace: "default", labelSelector: "batch.kubernetes.io/job-name=five" })).items.length === 0);
+  });
 });
