@@ -63,6 +63,7 @@ describe("cronjob controller", () => {
     while (!(await check())) {
       if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
       await clock.advance(1);
+      await new Promise((r) => setTimeout(r, 2));
     }
   }
   /** Advance the fake clock to `sec` seconds past the next whole minute. */

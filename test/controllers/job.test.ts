@@ -17,9 +17,9 @@ async function eventually(what: string, check: () => Promise<boolean> | boolean,
   const end = Date.now() + (options.timeoutMs ?? 8000);
   while (!(await check())) {
     if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-    // Let retries with back-off (on the fake clock) run; a few ms of fake time per turn.
-    if (options.clock) await options.clock.advance(2);
-    else await new Promise((r) => setTimeout(r, 20));
+    // Let retries with back-off (on the fake clock) run, drifting fake time only slowly.
+    if (options.clock) await options.clock.advance(1);
+    await new Promise((r) => setTimeout(r, options.clock ? 2 : 20));
   }
 }
 
@@ -257,6 +257,8 @@ describe("job controller", () => {
     const first = (await activeOf("policy"))[0]!;
     await finish(first, "Failed", { atMs: clock.now(), conditions: [{ type: "DisruptionTarget", status: "True" }] });
     // Ignored failures are not counted, but the replacement still waits out the pod failure back-off, as upstream.
+    await eventually("the failure is seen", async () => (await podsOf("policy")).every((p) => !(p.metadata.finalizers ?? []).includes(jobTrackingFinalizer)), { clock });
+    await clock.advance(10_100);
     await eventually("a replacement", async () => (await activeOf("policy")).length === 1, { clock });
     assert.equal((await getJob("policy")).status?.failed ?? 0, 0, "ignored failures are not counted");
 
