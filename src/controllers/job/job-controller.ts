@@ -318,7 +318,6 @@ export class JobController {
       }
     }
 
-    let suspendChanged = false;
     if (finished) {
       const { deleted, deletedReady } = await this.deleteActivePods(job, activePods, signal);
       if (deleted !== activePods.length) finished = undefined;
@@ -338,11 +337,9 @@ export class JobController {
       } else if (managed) {
         if (spec.suspend) {
           if (ensureCondition(status, "Suspended", "True", "JobSuspended", "Job suspended", now)) {
-            suspendChanged = true;
             this.events.event(job, "Normal", "Suspended", "Job suspended");
           }
         } else if (ensureCondition(status, "Suspended", "False", "JobResumed", "Job resumed", now)) {
-          suspendChanged = true;
           this.events.event(job, "Normal", "Resumed", "Job resumed");
           // activeDeadlineSeconds counts continuous activity: resuming restarts the clock.
           status.startTime = formatTime(now);
@@ -352,7 +349,6 @@ export class JobController {
     status.active = active;
     status.ready = ready;
     status.terminating = ctx.terminating;
-    void suspendChanged;
 
     await this.trackStatusAndRemoveFinalizers(ctx, { finished, prevSucceededIndexes, base, withFinalizer, expectedRm, signal });
     if (ctx.error) throw ctx.error;
