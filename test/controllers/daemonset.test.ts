@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ControllerRevision, DaemonSet, Node, Pod } from "../../src/api/index.js";
-import { Informer, InformerFactory, resource, resources, type Client } from "../../src/client/index.js";
+import { FakeClock, Informer, InformerFactory, resource, resources, type Client } from "../../src/client/index.js";
 import { DaemonSetController } from "../../src/controllers/daemonset/index.js";
 import { startFakeNodes, startTestApiServer, type FakeNodes, type TestApiServer } from "../harness/index.js";
 import { startPodBinder, type PodBinder } from "./_bind-pods.js";
@@ -359,5 +359,49 @@ describe("daemonset controller", () => {
     await client.patch(podsRes, "orphan", { metadata: { labels: { app: "other" } } }, { namespace: "default", type: "merge" });
     await eventually("the pod is released", async () => ((await client.get(podsRes, "orphan", { namespace: "default" })).metadata.ownerReferences ?? []).length === 0);
     await eventually("a new daemon pod replaces it", async () => live(await daemonPods(client, "agent")).length === 1);
+  });
+});
+
+describe("daemonset controller with minReadySeconds (fake clock)", () => {
+  it("counts a Ready pod available only after minReadySeconds, and rolls on only then", async () => {
+    const server = await startTestApiServer({ store: "memory" });
+    const client = server.client;
+    const clock = new FakeClock({ now: Date.now() });
+    const stop = new AbortController();
+    // Nodes without kubelets: the binder runs pods on the fake clock.
+    await startFakeNodes({ client, names: ["n1", "n2"] }).then((n) => n.close());
+    const binder = await startPodBinder({ client, runOn: clock });
+    const running = new DaemonSetController({ client, clock }).start(stop.signal);
+    try {
+      const ds = daemonSet("agent", { strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } } });
+      ds.spec!.minReadySeconds = 30;
+      await client.create(daemonsets, ds);
+      await eventually("2 ready", async () => (await status(client, "agent")).numberReady === 2);
+      await new Promise((r) => setTimeout(r, 100));
+      let s = await status(client, "agent");
+      assert.equal(s.numberAvailable ?? 0, 0);
+      assert.equal(s.numberUnavailable, 2);
+      await clock.advance(31_000);
+      await eventually("2 available", async () => (await status(client, "agent")).numberAvailable === 2);
+
+      // A rolling update replaces one pod, then waits for it to be available before the next.
+      await client.patch(daemonsets, "agent", { spec: { template: { spec: { containers: [{ name: "c", image: "busybox:2" }] } } } }, { namespace: "default", type: "strategic" });
+      await eventually("one pod updated and ready", async () => {
+        const st = await status(client, "agent");
+        return st.observedGeneration === 2 && st.updatedNumberScheduled === 1 && st.numberReady === 2;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      s = await status(client, "agent");
+      assert.equal(s.updatedNumberScheduled, 1, "the second pod waits for the first to be available");
+      await clock.advance(31_000);
+      await eventually("both updated", async () => (await status(client, "agent")).updatedNumberScheduled === 2);
+      await clock.advance(31_000);
+      await eventually("both available", async () => (await status(client, "agent")).numberAvailable === 2);
+    } finally {
+      stop.abort();
+      await running;
+      await binder.close();
+      await server.close();
+    }
   });
 });

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ControllerRevision, Pod, StatefulSet } from "../../src/api/index.js";
-import { Informer, InformerFactory, resource, resources, type Client } from "../../src/client/index.js";
+import { FakeClock, Informer, InformerFactory, resource, resources, type Client } from "../../src/client/index.js";
 import { StatefulSetController } from "../../src/controllers/statefulset/index.js";
 import { startFakeNodes, startTestApiServer, type FakeNodes, type TestApiServer } from "../harness/index.js";
 import { startPodBinder, type PodBinder } from "./_bind-pods.js";
@@ -273,6 +273,34 @@ describe("statefulset controller with persistentvolumeclaims served", () => {
       await running;
       await binder.close();
       await nodes.close();
+      await server.close();
+    }
+  });
+});
+
+describe("statefulset controller with minReadySeconds (fake clock)", () => {
+  it("creates the next pod only once the previous one has been Ready for minReadySeconds", async () => {
+    const server = await startTestApiServer({ store: "memory" });
+    const client = server.client;
+    const clock = new FakeClock({ now: Date.now() });
+    const stop = new AbortController();
+    const binder = await startPodBinder({ client, nodes: () => ["n1"], runOn: clock });
+    const running = new StatefulSetController({ client, clock }).start(stop.signal);
+    try {
+      await client.create(statefulsets, statefulSet("web", 2, { minReadySeconds: 20 }));
+      await eventually("web-0 ready", async () => (await getSet(client, "web")).status?.readyReplicas === 1);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual((await setPods(client, "web")).map((p) => p.metadata.name), ["web-0"]);
+      assert.equal((await getSet(client, "web")).status?.availableReplicas, 0);
+      await clock.advance(21_000);
+      await eventually("web-1 ready", async () => (await getSet(client, "web")).status?.readyReplicas === 2);
+      assert.equal((await getSet(client, "web")).status?.availableReplicas, 1);
+      await clock.advance(21_000);
+      await eventually("2 available", async () => (await getSet(client, "web")).status?.availableReplicas === 2);
+    } finally {
+      stop.abort();
+      await running;
+      await binder.close();
       await server.close();
     }
   });
