@@ -162,6 +162,29 @@ describe("statefulset controller", () => {
     assert.deepEqual((await setPods(client, "web")).map((p) => p.metadata.name), ["web-0"]);
   });
 
+  it("halts scaling up and down while a pod is unhealthy (OrderedReady)", async () => {
+    await client.create(statefulsets, statefulSet("web", 1));
+    await eventually("1 ready", async () => (await getSet(client, "web")).status?.readyReplicas === 1);
+    const setReady = async (name: string, ready: boolean): Promise<void> => {
+      const pod = await client.get(podsRes, name, { namespace: "default" });
+      const conditions = (pod.status?.conditions ?? []).map((c) => (c.type === "Ready" ? { ...c, status: ready ? "True" : "False" } : c));
+      await client.updateStatus(podsRes, { ...pod, status: { ...pod.status, conditions } });
+    };
+    await setReady("web-0", false);
+    await client.patch(statefulsets, "web", { spec: { replicas: 3 } }, { namespace: "default", type: "merge" });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual((await setPods(client, "web")).map((p) => p.metadata.name), ["web-0"]);
+    await setReady("web-0", true);
+    await eventually("3 ready", async () => (await getSet(client, "web")).status?.readyReplicas === 3);
+
+    await setReady("web-0", false);
+    await client.patch(statefulsets, "web", { spec: { replicas: 1 } }, { namespace: "default", type: "merge" });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await setPods(client, "web")).length, 3, "no pod is removed while web-0 is unhealthy");
+    await setReady("web-0", true);
+    await eventually("1 left", async () => (await setPods(client, "web")).length === 1);
+  });
+
   it("with Parallel creates all pods at once", async () => {
     await nodes.close();
     await client.create(statefulsets, statefulSet("par", 3, { podManagementPolicy: "Parallel" }));
