@@ -190,11 +190,16 @@ describe("kubectl write commands", needsKubectl, () => {
     });
 
     it("--subresource=status changes status and ignores spec", async () => {
-      const before = await get("deployment", "web");
-      await ok("patch", "deployment", "web", "--subresource=status", "--type=merge", "-p", '{"spec":{"replicas":9},"status":{"observedGeneration":1,"replicas":3}}');
-      const after = await get("deployment", "web");
-      assert.equal(after.status.replicas, 3);
-      assert.equal(after.spec.replicas, before.spec.replicas);
+      // A pod bound to a node without a kubelet: no controller writes its status meanwhile.
+      await kubectlOk(server, ["apply", "-f", "-"], {
+        stdin: JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "status-only", namespace: ns }, spec: { nodeName: "no-kubelet", containers: [{ name: "c", image: "busybox:1.36" }] } }),
+      });
+      const before = await get("pod", "status-only");
+      await ok("patch", "pod", "status-only", "--subresource=status", "--type=merge", "-p", '{"spec":{"activeDeadlineSeconds":9},"status":{"phase":"Running","message":"set by the test"}}');
+      const after = await get("pod", "status-only");
+      assert.equal(after.status.phase, "Running");
+      assert.equal(after.status.message, "set by the test");
+      assert.equal(after.spec.activeDeadlineSeconds, undefined);
       assert.equal(after.metadata.generation, before.metadata.generation);
     });
   });
@@ -298,7 +303,9 @@ describe("kubectl write commands", needsKubectl, () => {
           apiVersion: "apps/v1",
           kind: "ReplicaSet",
           metadata: { name, namespace: ns },
-          spec: { replicas: 1, selector: { matchLabels: { rs: name } }, template: { metadata: { labels: { rs: name } }, spec: { containers: [{ name: "c", image: "busybox:1.36" }] } } },
+          // No replicas, and a dependent the selector does not match: the ReplicaSet
+          // controller in k8ts server neither adds pods nor adopts or scales this one.
+          spec: { replicas: 0, selector: { matchLabels: { rs: name } }, template: { metadata: { labels: { rs: name } }, spec: { containers: [{ name: "c", image: "busybox:1.36" }] } } },
         }),
       });
       const rs = await get("replicaset", name);
@@ -309,9 +316,9 @@ describe("kubectl write commands", needsKubectl, () => {
           metadata: {
             name: `${name}-pod`,
             namespace: ns,
-            labels: { rs: name },
+            labels: { dependent: name },
             finalizers: podFinalizers,
-            ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }],
+            ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name, uid: rs.metadata.uid, blockOwnerDeletion: true }],
           },
           spec: { containers: [{ name: "c", image: "busybox:1.36" }] },
         }),

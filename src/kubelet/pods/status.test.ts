@@ -9,7 +9,9 @@ import { computePodStatus, type PodRuntimeState, type PodWorkerView } from "./st
 
 // Golden cases: pod + CRI state + kubelet view → the status the kubelet reports.
 // UPDATE_GOLDEN=1 rewrites the files under testdata/status; review the diff.
-const dir = join(dirname(fileURLToPath(import.meta.url)), "testdata", "status");
+// Golden files live in the source tree; from dist/src/… look there, not beside the compiled test.
+const here = dirname(fileURLToPath(import.meta.url)).replace(/\/dist\/src\//, "/src/");
+const dir = join(here, "testdata", "status");
 const now = "2026-01-01T00:01:00Z";
 const t0 = "1767225600000000000"; // 2026-01-01T00:00:00Z in ns
 const t30 = "1767225630000000000";
