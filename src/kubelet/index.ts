@@ -10,3 +10,5 @@ export { FakeRuntime } from "./runtime/index.js";
 export type { ContainerRuntime } from "./runtime/index.js";
 export { startNodeAgent } from "./node-agent.js";
 export type { NodeAgentProcessOptions, RunningNodeAgent } from "./node-agent.js";
+export { startKubeletServer, apiserverKubeletClientCN, defaultKubeletPort } from "./server/index.js";
+export type { KubeletServerOptions, RunningKubeletServer } from "./server/index.js";

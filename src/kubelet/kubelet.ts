@@ -44,6 +44,8 @@ export interface KubeletOptions {
   /** emptyDir medium Memory as tmpfs (default true). */
   tmpfs?: boolean;
   podWorkers?: number;
+  /** The port of the kubelet's HTTPS server (logs, exec…), reported in the Node's daemonEndpoints. */
+  kubeletPort?: number;
   /** Called once the Node is registered, before pods start (the agent writes the CNI config for spec.podCIDR here). */
   onRegistered?: (node: Node) => Promise<void> | void;
   onError?: (err: unknown) => void;
@@ -99,7 +101,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     return v ? `${v.runtimeName}://${v.runtimeVersion}` : "";
   };
 
-  const nodeAgent = new NodeAgent({ client, nodeName, machine, health, containerRuntimeVersion: runtimeVersion, podCidr: options.podCidr, labels: options.labels, clock, onError });
+  const nodeAgent = new NodeAgent({ client, nodeName, machine, health, containerRuntimeVersion: runtimeVersion, podCidr: options.podCidr, labels: options.labels, kubeletPort: options.kubeletPort, clock, onError });
   const node = await nodeAgent.register(signal);
   await options.onRegistered?.(node);
 

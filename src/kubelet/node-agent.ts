@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Client } from "../client/index.js";
 import { ensureBuiltinImages } from "./images/index.js";
 import { startKubelet, type RunningKubelet } from "./kubelet.js";
+import { startKubeletServer, type RunningKubeletServer } from "./server/index.js";
 import { CriRuntime, ManagedContainerd, MissingPrerequisitesError, checkNodePrerequisites, containerdPaths, writeCniConfig } from "./runtime/index.js";
 
 export interface NodeAgentProcessOptions {
@@ -16,6 +17,8 @@ export interface NodeAgentProcessOptions {
   clusterDNS?: string[];
   podCidr?: string;
   nodeIP?: string;
+  /** The kubelet's HTTPS server (logs, exec, attach, port-forward); none when absent. */
+  server?: { tls: { key: string; cert: string; ca: string }; host?: string; port?: number };
   log?: (line: string) => void;
 }
 
@@ -51,7 +54,18 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
   await ensureBuiltinImages({ runtime, endpoint, signal: options.signal });
 
   const cniConfDir = containerdPaths(nodeDir).cniConfDir;
-  const kubelet = await startKubelet({
+  let kubelet: RunningKubelet | undefined;
+  let server: RunningKubeletServer | undefined;
+  if (options.server) {
+    server = await startKubeletServer({
+      runtime,
+      getPod: (ns, name) => kubelet?.podManager.informer.get(`${ns}/${name}`),
+      ...options.server,
+      onError: (err) => log(`agent: kubelet server: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    log(`agent: kubelet server on ${options.server.host ?? "0.0.0.0"}:${server.port}`);
+  }
+  kubelet = await startKubelet({
     client: options.client,
     runtime,
     nodeName: options.nodeName,
@@ -61,6 +75,7 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
     podCidr: options.podCidr,
     nodeIP: options.nodeIP,
     logRoot: "/var/log/pods",
+    kubeletPort: server?.port,
     onRegistered: (node) => {
       const podCidr = node.spec?.podCIDR;
       if (!podCidr) throw new Error(`node ${options.nodeName} has no spec.podCIDR`);
@@ -68,10 +83,15 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
       log(`agent: node ${options.nodeName} registered, pod CIDR ${podCidr}`);
     },
     onError: (err) => log(`agent: ${err instanceof Error ? err.message : String(err)}`),
+  }).catch(async (err: unknown) => {
+    await server?.close();
+    throw err;
   });
-  const done = kubelet.done.finally(async () => {
+  const running = kubelet;
+  const done = running.done.finally(async () => {
+    await server?.close();
     runtime.close();
     await containerd?.stop();
   });
-  return { kubelet, done };
+  return { kubelet: running, done };
 }

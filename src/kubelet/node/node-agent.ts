@@ -24,6 +24,8 @@ export interface NodeAgentOptions {
   podCidr?: string;
   labels?: Record<string, string>;
   maxPods?: number;
+  /** The port of the kubelet's HTTPS server, reported in daemonEndpoints. */
+  kubeletPort?: number;
   clock?: Clock;
   onError?: (err: unknown) => void;
 }
@@ -149,6 +151,7 @@ export class NodeAgent {
       health: await this.o.health(),
       containerRuntimeVersion: await this.o.containerRuntimeVersion(),
       maxPods: this.o.maxPods,
+      kubeletPort: this.o.kubeletPort,
       now: rfc3339(this.clock.now()),
       previous,
     });

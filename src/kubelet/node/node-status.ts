@@ -25,6 +25,8 @@ export interface NodeStatusInput {
   health: NodeHealth;
   containerRuntimeVersion: string;
   maxPods?: number;
+  /** The port of the kubelet's HTTPS server (default 10250). */
+  kubeletPort?: number;
   /** Time of this tick, RFC 3339. */
   now: string;
   /** The conditions last written, so lastTransitionTime only moves on a change. */
@@ -59,7 +61,7 @@ export function computeNodeStatus(input: NodeStatusInput): NodeStatus {
     allocatable,
     conditions: computeNodeConditions(input),
     addresses,
-    daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
+    daemonEndpoints: { kubeletEndpoint: { Port: input.kubeletPort ?? kubeletPort } },
     nodeInfo: {
       machineID: machine.machineID,
       systemUUID: machine.systemUUID,
