@@ -1,0 +1,177 @@
+// The service proxy against the real kernel: each mode programs a node made of network
+// namespaces (see netns-lab.ts) from Services and EndpointSlices in a real API server,
+// and traffic from a client namespace and from the pods goes where it should.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import type { EndpointSlice, Service } from "../../src/api/index.js";
+import { resource, resources } from "../../src/client/index.js";
+import { startProxy, type ProxyMode, type RunningProxy } from "../../src/proxy/index.js";
+import { startTestApiServer, type TestApiServer } from "../harness/index.js";
+import { canMakeLabs, createLab, type Agent, type Lab } from "./netns-lab.js";
+
+const services = resource<Service>("", "v1", "services", "Service", true);
+const slices = resource<EndpointSlice>("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true);
+const ns = "lab";
+
+function sliceFor(service: string, ips: string[], name = `${service}-1`): EndpointSlice {
+  return {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: { name, namespace: ns, labels: { "kubernetes.io/service-name": service } },
+    addressType: "IPv4",
+    ports: [
+      { name: "http", port: 8080, protocol: "TCP" },
+      { name: "dns", port: 5353, protocol: "UDP" },
+    ],
+    endpoints: ips.map((ip) => ({ addresses: [ip], nodeName: "lab-node", conditions: { ready: true } })),
+  };
+}
+
+async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${String(last)})` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const skip = canMakeLabs() ? false : "needs root, ip netns and nft";
+
+for (const mode of ["nftables", "iptables", "userspace"] as ProxyMode[]) {
+  describe(`service proxy, ${mode} mode, in network namespaces`, { skip }, () => {
+    let lab: Lab;
+    let api: TestApiServer;
+    let proxy: RunningProxy;
+    let client: Agent;
+    let pod1: Agent;
+    const stop = new AbortController();
+    let web: Service;
+    let sticky: Service;
+    let self: Service;
+
+    before(async () => {
+      lab = await createLab();
+      api = await startTestApiServer({ store: "memory" });
+      await api.client.create(resources.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+      const ports = [
+        { name: "http", port: 80, protocol: "TCP", targetPort: 8080 },
+        { name: "dns", port: 53, protocol: "UDP", targetPort: 5353 },
+      ];
+      web = await api.client.create(services, { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: ns }, spec: { type: "NodePort", ports } });
+      sticky = await api.client.create(services, {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "sticky", namespace: ns },
+        spec: { ports, sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } },
+      });
+      self = await api.client.create(services, { apiVersion: "v1", kind: "Service", metadata: { name: "self", namespace: ns }, spec: { ports } });
+      await api.client.create(slices, sliceFor("web", [lab.pods[0]!.ip, lab.pods[1]!.ip]));
+      await api.client.create(slices, sliceFor("sticky", [lab.pods[0]!.ip, lab.pods[1]!.ip]));
+      await api.client.create(slices, sliceFor("self", [lab.pods[0]!.ip]));
+      proxy = startProxy({
+        client: api.client,
+        nodeName: "lab-node",
+        mode,
+        signal: stop.signal,
+        netns: lab.node,
+        nodeIPs: [lab.nodeIP],
+        podCIDR: lab.podCIDR,
+        cleanupOnStop: true,
+        minSyncIntervalMs: 10,
+        log: () => undefined,
+      });
+      await proxy.ready;
+      client = lab.agent(lab.client);
+      pod1 = lab.agent(lab.pods[0]!.ns);
+    });
+
+    after(async () => {
+      stop.abort();
+      await proxy?.done;
+      if (lab) {
+        if (mode === "nftables") assert.notEqual(spawnSync("ip", ["netns", "exec", lab.node, "nft", "list", "table", "ip", "k8ts-proxy"]).status, 0, "table removed");
+        if (mode === "iptables") assert.doesNotMatch(spawnSync("ip", ["netns", "exec", lab.node, "iptables-save"], { encoding: "utf8" }).stdout, /K8TS/, "chains removed");
+        if (mode === "userspace") assert.doesNotMatch(spawnSync("ip", ["-n", lab.node, "addr", "show", "dev", "lo"], { encoding: "utf8" }).stdout, /lo:k8ts/, "addresses removed");
+        await lab.destroy();
+      }
+      await api?.close();
+    });
+
+    it("reaches a backend through ClusterIP:port, masquerading the off-node client", async () => {
+      const r = await client.tcp(web.spec!.clusterIP!, 80);
+      assert.ok(r.ok, `connect: ${r.code}`);
+      const [pod, seen] = r.data!.split(" ");
+      assert.match(pod!, /^pod[12]$/);
+      assert.notEqual(seen, "192.168.77.2", "the client's address is masqueraded");
+    });
+
+    it("reaches a backend through NodeIP:NodePort", async () => {
+      const r = await client.tcp(lab.nodeIP, web.spec!.ports![0]!.nodePort!);
+      assert.ok(r.ok, `connect: ${r.code}`);
+      assert.match(r.data!, /^pod[12] /);
+    });
+
+    it("spreads connections over both backends", async () => {
+      const seen = new Map<string, number>();
+      for (let i = 0; i < 40; i++) {
+        const r = await client.tcp(web.spec!.clusterIP!, 80);
+        assert.ok(r.ok, `connect ${i}: ${r.code}`);
+        const pod = r.data!.split(" ")[0]!;
+        seen.set(pod, (seen.get(pod) ?? 0) + 1);
+      }
+      assert.deepEqual([...seen.keys()].sort(), ["pod1", "pod2"], `both answered: ${JSON.stringify([...seen])}`);
+    });
+
+    it("forwards UDP through the ClusterIP", async () => {
+      const r = await client.udp(web.spec!.clusterIP!, 53);
+      assert.ok(r.ok, `udp: ${r.code}`);
+      assert.match(r.data!, /^pod[12] /);
+    });
+
+    it("keeps a client on one backend with sessionAffinity ClientIP", async () => {
+      const pods = new Set<string>();
+      for (let i = 0; i < 15; i++) {
+        const r = await client.tcp(sticky.spec!.clusterIP!, 80);
+        assert.ok(r.ok, `connect ${i}: ${r.code}`);
+        pods.add(r.data!.split(" ")[0]!);
+      }
+      assert.equal(pods.size, 1, `one backend: ${[...pods].join(",")}`);
+    });
+
+    it("hairpins: a pod reaching itself through its Service sees a masqueraded source", async () => {
+      const r = await pod1.tcp(self.spec!.clusterIP!, 80);
+      assert.ok(r.ok, `connect: ${r.code}`);
+      const [pod, seen] = r.data!.split(" ");
+      assert.equal(pod, "pod1");
+      assert.notEqual(seen, lab.pods[0]!.ip);
+    });
+
+    it("refuses connections within a few seconds once the endpoints go, and serves again when they return", async () => {
+      const start = Date.now();
+      await api.client.delete(slices, "web-1", { namespace: ns });
+      const refused = await eventually("ClusterIP refuses", async () => {
+        const r = await client.tcp(web.spec!.clusterIP!, 80, 1000);
+        return !r.ok && (r.code === "ECONNREFUSED" || r.code === "ECONNRESET") ? r : undefined;
+      });
+      assert.ok(Date.now() - start < 5000);
+      assert.ok(refused.ms < 900, "rejected at once, not timed out");
+      const np = await client.tcp(lab.nodeIP, web.spec!.ports![0]!.nodePort!, 1000);
+      assert.equal(np.ok, false);
+      assert.match(np.code!, /ECONNREFUSED|ECONNRESET/);
+      await api.client.create(slices, sliceFor("web", [lab.pods[1]!.ip]));
+      const back = await eventually("ClusterIP serves again", async () => {
+        const r = await client.tcp(web.spec!.clusterIP!, 80, 1000);
+        return r.ok ? r : undefined;
+      });
+      assert.match(back.data!, /^pod2 /);
+    });
+  });
+}
