@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { UserInfo } from "../api/index.js";
 import { Client, httpTransport, type Client as ClientType } from "../client/index.js";
 import { startNodeAgent, type RunningNodeAgent } from "../kubelet/index.js";
+import { isProxyMode, proxyModes, startProxy, type ProxyMode } from "../proxy/index.js";
 
 /**
  * The join token: a random secret the server writes to DATA_DIR/join-token and prints.
@@ -50,6 +51,8 @@ export interface AgentOptions {
   clusterDNS?: string[];
   podCidr?: string;
   nodeIP?: string;
+  /** --proxy-mode (default nftables). */
+  proxyMode?: ProxyMode;
   log?: (line: string) => void;
 }
 
@@ -81,8 +84,9 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       nodeIP: options.nodeIP,
       log,
     });
+    const proxy = startProxy({ client, nodeName: options.nodeName, mode: options.proxyMode, signal, log });
     log(`agent: node ${options.nodeName} running against ${options.server}`);
-    await agent.done;
+    await Promise.all([agent.done, proxy.done]);
   } finally {
     transport.close();
   }
@@ -100,6 +104,7 @@ Agent flags:
   --cluster-dns IP[,IP]                 nameservers for dnsPolicy ClusterFirst pods (default: none)
   --pod-cidr CIDR                       this node's pod CIDR (default: kept from the Node, else 10.244.<n>.0/24)
   --node-ip IP                          the node's InternalIP (default: the first non-loopback IPv4)
+  --proxy-mode nftables|iptables|userspace   how the service proxy programs the node (default nftables)
 `;
 
 /** Parses `k8ts agent` flags; throws Error with a usage message on bad input. */
@@ -119,12 +124,15 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
       "cluster-dns": { type: "string" },
       "pod-cidr": { type: "string" },
       "node-ip": { type: "string" },
+      "proxy-mode": { type: "string", default: "nftables" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) return "help";
   if (!values.server) throw new Error("--server is required");
   if (!values.token) throw new Error("--token is required");
+  const proxyMode = values["proxy-mode"];
+  if (!isProxyMode(proxyMode)) throw new Error(`--proxy-mode: "${proxyMode}" is not one of ${proxyModes.join(", ")}`);
   const { resolve } = await import("node:path");
   return {
     server: values.server,
@@ -136,5 +144,6 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
     clusterDNS: values["cluster-dns"] ? values["cluster-dns"].split(",").filter(Boolean) : undefined,
     podCidr: values["pod-cidr"],
     nodeIP: values["node-ip"],
+    proxyMode,
   };
 }

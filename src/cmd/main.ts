@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { agentUsage, parseAgentFlags, runAgent } from "./agent.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
+import { isProxyMode, proxyModes } from "../proxy/index.js";
 
 /**
  * The `k8ts` command: one program, several roles (`server` now; `agent` and `sim` later).
@@ -25,6 +26,7 @@ Server flags:
   --https-listen-port PORT  port to listen on (default 6443)
   --store ${storeBackendNames.join("|")}     the store backend (default sqlite)
   --disable-agent           do not run a node agent in this process
+  --proxy-mode nftables|iptables|userspace   how the local agent's service proxy programs the node (default nftables)
   --node-monitor-grace-period DURATION   silence after which a node is NotReady (default 50s)
   --terminated-pod-gc-threshold N        terminated pods kept before the oldest are deleted (default 12500)
   --service-cluster-ip-range CIDR        Service ClusterIPs (default 10.43.0.0/16; .1 is the kubernetes Service, .10 kube-dns)
@@ -92,6 +94,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "https-listen-port": { type: "string", default: "6443" },
       store: { type: "string", default: "sqlite" },
       "disable-agent": { type: "boolean", default: false },
+      "proxy-mode": { type: "string", default: "nftables" },
       "node-monitor-grace-period": { type: "string" },
       "terminated-pod-gc-threshold": { type: "string" },
       "service-cluster-ip-range": { type: "string" },
@@ -113,6 +116,9 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   if (bindAddress === "") throw new UsageError("--bind-address: must not be empty");
   const dataDir = values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"));
   const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
+  const proxyMode = values["proxy-mode"];
+  if (!isProxyMode(proxyMode)) throw new UsageError(`--proxy-mode: "${proxyMode}" is not one of ${proxyModes.join(", ")}`);
+  options.proxyMode = proxyMode;
   const grace = values["node-monitor-grace-period"];
   if (grace !== undefined) {
     const ms = parseDurationMs(grace);

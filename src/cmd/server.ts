@@ -6,6 +6,7 @@ import { dnsServiceIP, ensureKubeDnsService, startClusterDns } from "../dns/inde
 import { startControllers } from "./controllers.js";
 import { defaultNodeName, ensureJoinToken, joinTokenAuthenticator } from "./agent.js";
 import { startNodeAgent } from "../kubelet/index.js";
+import { startProxy, type ProxyMode } from "../proxy/index.js";
 import { startScheduler } from "../scheduler/index.js";
 import { advertiseAddressFor, defaultServiceClusterIPRange, startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
 import { MemoryStore, SqliteStore, type Store } from "../storage/index.js";
@@ -31,6 +32,8 @@ export interface ServerOptions {
   store: StoreBackend;
   /** Do not run the local node agent (real containers through containerd). */
   disableAgent: boolean;
+  /** --proxy-mode of the local agent's service proxy (default nftables). */
+  proxyMode?: ProxyMode;
   /** The local agent's node name (default: the hostname). */
   nodeName?: string;
   /** Where progress lines go; default stdout. */
@@ -130,8 +133,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let agentDone: Promise<void> = Promise.resolve();
   if (!options.disableAgent) {
     try {
-      const agent = await startNodeAgent({ client, nodeName: options.nodeName ?? defaultNodeName(), dataDir: options.dataDir, signal: agentStop.signal, log });
-      agentDone = agent.done.catch((err: unknown) => log(`agent stopped: ${err instanceof Error ? err.message : String(err)}`));
+      const nodeName = options.nodeName ?? defaultNodeName();
+      const agent = await startNodeAgent({ client, nodeName, dataDir: options.dataDir, signal: agentStop.signal, log });
+      const proxy = startProxy({ client, nodeName, mode: options.proxyMode, signal: agentStop.signal, log });
+      agentDone = Promise.all([agent.done, proxy.done]).then(
+        () => undefined,
+        (err: unknown) => log(`agent stopped: ${err instanceof Error ? err.message : String(err)}`),
+      );
     } catch (err) {
       log(`agent: not started: ${err instanceof Error ? err.message : String(err)}`);
     }

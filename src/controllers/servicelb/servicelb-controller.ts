@@ -1,6 +1,6 @@
 import type { LoadBalancerIngress, Node, Service } from "../../api/index.js";
 import { isApiError } from "../../machinery/index.js";
-import { WorkQueue, keyOf, realClock, resource, runWorkers, splitKey, type Client, type Clock, type Informer, type InformerFactory, type ReconcileResult } from "../../client/index.js";
+import { WorkQueue, keyOf, realClock, resource, runWorkers, type Client, type Clock, type Informer, type InformerFactory, type ReconcileResult } from "../../client/index.js";
 
 const servicesRes = resource<Service>("", "v1", "services", "Service", true);
 const nodesRes = resource<Node>("", "v1", "nodes", "Node", false);
@@ -82,9 +82,8 @@ export class ServiceLbController {
     const want = desiredIngress(this.nodes.list());
     const have = svc.status?.loadBalancer?.ingress ?? [];
     if (JSON.stringify(have) === JSON.stringify(want)) return;
-    const { namespace } = splitKey(key);
     try {
-      await this.client.updateStatus(servicesRes, { ...svc, status: { ...svc.status, loadBalancer: { ingress: want } } }, { namespace, signal });
+      await this.client.updateStatus(servicesRes, { ...svc, status: { ...svc.status, loadBalancer: { ingress: want } } }, { signal });
     } catch (err) {
       if (isApiError(err, "NotFound")) return;
       throw err; // a conflict retries from the fresher cache
