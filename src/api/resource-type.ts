@@ -41,6 +41,43 @@ export interface Subresources {
   scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
   /** Subresources with their own behaviour (pods/binding, pods/eviction…). */
   custom?: Record<string, CustomSubresource>;
+  /** Subresources that connect the client to something behind the API server (pods/log, pods/exec, nodes/proxy…). */
+  connect?: Record<string, ConnectSubresource>;
+}
+
+/**
+ * A "connect" subresource (upstream's rest.Connecter): the entry says where the request
+ * goes; the API server carries it there with its kubelet client certificate — a
+ * streamed response body (pods/log, nodes/proxy) or, for an upgrade request, the raw
+ * upgraded connection (pods/exec, pods/attach, pods/portforward).
+ */
+export interface ConnectSubresource {
+  /** For discovery: the options kind ("PodExecOptions") or the parent's kind (pods/log). */
+  kind: string;
+  /** For discovery: "get" and/or "create" (POST), as upstream lists them. */
+  verbs: Verb[];
+  /** Only upgrade requests (exec, attach, portforward); a plain request gets 400 "Upgrade request required". */
+  upgradeOnly?: boolean;
+  /** Path segments after the subresource name are part of the request (nodes/{name}/proxy/{path}). */
+  subpath?: boolean;
+  /** Where to connect; undefined answers 200 with an empty body (logs of an unscheduled pod). Throw an ApiError to refuse. */
+  location(parent: KubeObject, request: ConnectRequest): Promise<ConnectLocation | undefined>;
+}
+
+export interface ConnectRequest {
+  /** The query as sent (repeated parameters such as `command` kept apart). */
+  query: URLSearchParams;
+  /** The rest of the path after the subresource ("" or "/stats/summary"). */
+  subpath: string;
+  /** Reads another object, e.g. the pod's Node; undefined when absent. */
+  get(ref: { group: string; version: string; plural: string; namespace?: string; name: string }): Promise<KubeObject | undefined>;
+}
+
+/** An HTTPS endpoint on a kubelet: host, port and the path with its query ("/containerLogs/ns/pod/c?follow=true"). */
+export interface ConnectLocation {
+  host: string;
+  port: number;
+  path: string;
 }
 
 /**

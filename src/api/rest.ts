@@ -41,6 +41,8 @@ export interface RestResponse {
   text?: string;
   /** Bytes in another media type (e.g. the protobuf form of /openapi/v2). */
   raw?: { contentType: string; data: Uint8Array };
+  /** A body streamed as it comes (pods/log with follow), sent chunked as text/plain unless headers say otherwise. */
+  stream?: AsyncIterable<Uint8Array>;
 }
 
 export interface WatchEventBody {

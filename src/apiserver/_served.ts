@@ -68,6 +68,9 @@ export function subresourcesOf(rt: ResourceType): ServedSubresource[] {
       verbs: [...custom.verbs].sort(),
     });
   }
+  for (const [name, connect] of Object.entries(sr?.connect ?? {})) {
+    out.push({ name, kind: { group: rt.group, version: rt.version, kind: connect.kind }, verbs: [...connect.verbs].sort() });
+  }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import type { HttpMethod, RestHandler, RestRequest, RestResponse } from "../api/index.js";
 import { ApiError } from "../machinery/index.js";
@@ -18,6 +19,8 @@ export interface HttpsEdgeOptions {
   tokens?: TokenAuthenticator;
   /** Decodes `application/vnd.kubernetes.protobuf` bodies (what client-go's typed clients send) to JSON-shaped objects. */
   decodeProtobuf?: (raw: Buffer) => unknown;
+  /** Upgrade requests (exec, attach, port-forward): authenticated and carried by this handler (connect.ts). */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export interface HttpsEdge {
@@ -42,6 +45,7 @@ export async function startHttpsEdge(options: HttpsEdgeOptions): Promise<HttpsEd
     },
   );
   server.keepAliveTimeout = 65_000;
+  if (options.upgrade) server.on("upgrade", options.upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
@@ -103,38 +107,48 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEd
   };
   const response = await options.handler(request);
   if (response.watch) return streamWatch(res, response, abort);
+  if (response.stream) return streamBody(res, response, abort);
   writeResponse(res, response, accept);
 }
 
+/**
+ * Reads the body, refusing more than 3 MiB with 413 as upstream. A refused body is still
+ * read to its end (up to a bound) before the answer, so the keep-alive connection stays
+ * usable and the client is not cut off mid-write.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > maxRequestBodyBytes) {
+    if (declared > maxDrainBytes) {
       req.resume();
       reject(ApiError.tooLarge());
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
+    let tooLarge = declared > maxRequestBodyBytes;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
     req.on("data", (chunk: Buffer) => {
-      if (failed) return;
       size += chunk.length;
-      if (size > maxRequestBodyBytes) {
-        failed = true;
-        reject(ApiError.tooLarge());
+      if (size > maxRequestBodyBytes) tooLarge = true;
+      if (size > maxDrainBytes) {
+        settle(() => reject(ApiError.tooLarge()));
         return;
       }
-      chunks.push(chunk);
+      if (!tooLarge) chunks.push(chunk);
     });
-    req.on("end", () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on("error", (err) => {
-      if (!failed) reject(err);
-    });
+    req.on("end", () => settle(() => (tooLarge ? reject(ApiError.tooLarge()) : resolve(Buffer.concat(chunks)))));
+    req.on("error", (err) => settle(() => reject(err)));
   });
 }
+
+/** How much of an oversized body is read and dropped so the connection can be reused. */
+const maxDrainBytes = 32 * 1024 * 1024;
 
 /** JSON for every +json media type and no type at all; YAML for the yaml ones. */
 function decodeBody(raw: Buffer, contentType: string | undefined, decodeProtobuf: HttpsEdgeOptions["decodeProtobuf"]): unknown {
@@ -215,6 +229,9 @@ function writeResponse(res: ServerResponse, response: RestResponse, accept: stri
     payload = JSON.stringify(response.body) + "\n";
   }
   headers["Content-Length"] = String(Buffer.byteLength(payload));
+  // An oversized body too big even to drain is not read to its end, so this connection
+  // cannot carry another request: say so, or a keep-alive client reuses it and gets a reset.
+  if (response.status === 413 && res.req.complete !== true) headers.Connection = "close";
   res.writeHead(response.status, headers);
   res.end(payload);
 }
@@ -227,6 +244,21 @@ async function streamWatch(res: ServerResponse, response: RestResponse, abort: A
       if (res.destroyed) break;
       const ok = res.write(JSON.stringify(ev) + "\n");
       if (!ok) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+    }
+  } finally {
+    abort.abort();
+    res.end();
+  }
+}
+
+/** A body that arrives in pieces (pods/log?follow=true): chunked, flushed as it comes. */
+async function streamBody(res: ServerResponse, response: RestResponse, abort: AbortController): Promise<void> {
+  res.writeHead(response.status, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked", ...response.headers });
+  res.flushHeaders();
+  try {
+    for await (const chunk of response.stream!) {
+      if (res.destroyed) break;
+      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
     }
   } finally {
     abort.abort();

@@ -13,6 +13,7 @@ import { startHttpsEdge } from "./http-server.js";
 import type { TokenAuthenticator } from "./authn.js";
 import { serveDiscovery } from "./discovery.js";
 import { serveOpenApi } from "./openapi.js";
+import { connectRoute, connectUpgradeHandler, type KubeletClientTls } from "./connect.js";
 
 export interface StartApiServerOptions {
   store: Store;
@@ -29,6 +30,8 @@ export interface StartApiServerOptions {
   serviceNetwork?: ServiceNetworkOptions;
   /** The address the `kubernetes` Endpoints name; default: `host`, or the first non-loopback IPv4 address when `host` is 0.0.0.0. */
   advertiseAddress?: string;
+  /** The client certificate for kubelets (logs, exec, attach, port-forward, nodes/proxy). */
+  kubeletClient?: KubeletClientTls;
 }
 
 export interface RunningApiServer {
@@ -54,6 +57,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     port: options.port,
     tokens: options.tokens,
     decodeProtobuf: (raw) => decodeKubernetesProtobuf(raw, options.registry),
+    upgrade: connectUpgradeHandler({ parts: apiServer.parts, tls: options.kubeletClient, tokens: options.tokens }),
   });
   try {
     await reconcileKubernetesService(apiServer.handle, {
@@ -82,6 +86,7 @@ export function createApiServer(options: {
   watch?: Partial<WatchSettings>;
   now?: () => Date;
   allocationPools?: ReadonlyMap<string, AllocationPool>;
+  kubeletClient?: KubeletClientTls;
 }): ApiServer {
   return new ApiServer({
     store: options.store,
@@ -89,6 +94,6 @@ export function createApiServer(options: {
     watch: options.watch,
     now: options.now,
     allocationPools: options.allocationPools,
-    extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry)],
+    extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry), connectRoute({ store: options.store, registry: options.registry }, options.kubeletClient)],
   });
 }

@@ -34,6 +34,7 @@ Server flags:
   --cluster-dns-port PORT                port of the cluster DNS on the bind address, UDP and TCP (default 10053; 0: a free port)
   --cluster-domain DOMAIN                the cluster DNS zone (default cluster.local)
   --disable-cluster-dns                  do not run the cluster DNS
+  --kubelet-port PORT                    the local agent's HTTPS port for logs, exec, attach, port-forward (default 10250; 0: a free port)
 `;
 
 /** Thrown for bad command lines: printed with the usage hint, exit code 2. */
@@ -102,6 +103,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "cluster-dns-port": { type: "string", default: "10053" },
       "cluster-domain": { type: "string", default: "cluster.local" },
       "disable-cluster-dns": { type: "boolean", default: false },
+      "kubelet-port": { type: "string", default: "10250" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -145,6 +147,9 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   if (!Number.isInteger(dnsPort) || dnsPort < 0 || dnsPort > 65535) throw new UsageError(`--cluster-dns-port: "${values["cluster-dns-port"]}" is not a port number`);
   if (!values["disable-cluster-dns"]) options.clusterDnsPort = dnsPort;
   options.clusterDomain = values["cluster-domain"];
+  const kubeletPort = Number(values["kubelet-port"]);
+  if (!Number.isInteger(kubeletPort) || kubeletPort < 0 || kubeletPort > 65535) throw new UsageError(`--kubelet-port: "${values["kubelet-port"]}" is not a port number`);
+  options.kubeletPort = kubeletPort;
   return options;
 }
 

@@ -118,6 +118,17 @@ export function issueClientCertificate(ca: CertificateAuthority, options: Client
   return issueCertificate(ca, { ...options, usage: "client" });
 }
 
+/** Issues a serving certificate signed by `ca` for these DNS names and IP addresses (e.g. a kubelet's). */
+export function issueServingCertificate(ca: CertificateAuthority, options: { commonName: string; sans: string[]; now?: Date }): Promise<CertKeyPair> {
+  return issueCertificate(ca, { ...options, usage: "server" });
+}
+
+/** Reads `<name>.crt` and `<name>.key` from `dir`, if both are there and `ca` signed a certificate still valid for 30 days. */
+export async function readUsablePair(dir: string, name: string, ca: CertificateAuthority, now = new Date()): Promise<CertKeyPair | undefined> {
+  const pair = await readPair(dir, name);
+  return pair && (await leafIsUsable(pair, ca, now)) ? pair : undefined;
+}
+
 /** Writes `<name>.crt` (0644) and `<name>.key` (0600) into `dir`. */
 export async function writeCertKeyPair(dir: string, name: string, pair: CertKeyPair): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -12,6 +12,7 @@ import { advertiseAddressFor, defaultServiceClusterIPRange, startApiServer, type
 import { MemoryStore, SqliteStore, type Store } from "../storage/index.js";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
 import { ensurePki } from "./pki.js";
+import { ensureKubeletPki } from "./kubelet-pki.js";
 
 /**
  * `k8ts server`: the control plane of one cluster on this machine.
@@ -50,6 +51,8 @@ export interface ServerOptions {
   clusterDnsPort?: number;
   /** --cluster-domain (default cluster.local). */
   clusterDomain?: string;
+  /** --kubelet-port: the local agent's HTTPS port (default 10250; 0: a free port). */
+  kubeletPort?: number;
 }
 
 export interface RunningServer {
@@ -80,6 +83,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
 
   const pki = await ensurePki(join(options.dataDir, "pki"), { bindAddress: options.bindAddress });
+  const nodeName = options.nodeName ?? defaultNodeName();
+  const kubeletPki = await ensureKubeletPki(pki, { nodeName });
 
   const joinToken = await ensureJoinToken(options.dataDir);
   const store = await storeBackends[options.store](options.dataDir);
@@ -92,6 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       port: options.port,
       tokens: joinTokenAuthenticator(joinToken),
       serviceNetwork: { clusterIPRange: options.serviceClusterIPRange, nodePortRange: options.serviceNodePortRange },
+      kubeletClient: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key },
     });
   } catch (err) {
     await store.close();
@@ -133,8 +139,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let agentDone: Promise<void> = Promise.resolve();
   if (!options.disableAgent) {
     try {
-      const nodeName = options.nodeName ?? defaultNodeName();
-      const agent = await startNodeAgent({ client, nodeName, dataDir: options.dataDir, signal: agentStop.signal, log });
+      const agent = await startNodeAgent({
+        client,
+        nodeName,
+        dataDir: options.dataDir,
+        signal: agentStop.signal,
+        log,
+        server: { tls: { key: kubeletPki.kubeletServing.key, cert: kubeletPki.kubeletServing.cert, ca: pki.ca.cert }, port: options.kubeletPort },
+      });
       const proxy = startProxy({ client, nodeName, mode: options.proxyMode, signal: agentStop.signal, log });
       agentDone = Promise.all([agent.done, proxy.done]).then(
         () => undefined,

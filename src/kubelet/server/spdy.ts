@@ -48,9 +48,12 @@ export function decodeHeaderBlock(block: Buffer): Record<string, string> {
 
 /**
  * The writing half of a session's header compression: a zlib stream (no preset
- * dictionary) whose every header block is one non-final stored deflate block, so each
- * frame's block is complete on its own, as SPDY's sync-flushed blocks are.
+ * dictionary) whose every header block is non-final stored deflate blocks followed by
+ * an empty one, so each frame's block is complete on its own, as SPDY's sync-flushed
+ * blocks are.
  */
+const syncMarker = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+
 export class StoredZlibWriter {
   private started = false;
 
@@ -67,6 +70,9 @@ export class StoredZlibWriter {
       parts.push(Buffer.from([0x00, len & 0xff, len >> 8, ~len & 0xff, (~len >> 8) & 0xff]), piece);
       if (data.length === 0) break;
     }
+    // An empty stored block, as zlib's sync flush writes: Go's inflater hands out a stored
+    // block's bytes only when it reads the next block's header, so this ends each frame's block.
+    if (data.length > 0) parts.push(syncMarker);
     return Buffer.concat(parts);
   }
 }

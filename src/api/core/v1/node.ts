@@ -4,6 +4,7 @@ import type { FieldError } from "../../../machinery/index.js";
 import type { KubeObject } from "../../object.js";
 import type { ResourceType } from "../../resource-type.js";
 import { coreV1Definitions } from "./definitions.js";
+import { nodeProxy } from "./connect.js";
 import { core } from "./_names.js";
 import { nodeTable } from "./node-table.js";
 import type { Node } from "./node-types.js";
@@ -44,7 +45,7 @@ export const nodesResource: ResourceType = {
   shortNames: ["no"],
   definition: core.Node,
   definitions: coreV1Definitions,
-  subresources: { status: true },
+  subresources: { status: true, connect: { proxy: nodeProxy } },
   strategy: {
     defaults: (obj) => defaultNode(asNode(obj)),
     validate: (obj, old) => validateNode(asNode(obj), old && asNode(old)),

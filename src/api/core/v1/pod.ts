@@ -8,6 +8,7 @@ import type { FieldError } from "../../../machinery/index.js";
 import type { KubeObject } from "../../object.js";
 import type { CustomSubresource, ResourceType } from "../../resource-type.js";
 import { coreV1Definitions } from "./definitions.js";
+import { podAttach, podExec, podLog, podPortForward } from "./connect.js";
 import { core } from "./_names.js";
 import { defaultPod } from "./pod-defaults.js";
 import { podQOSClass } from "./pod-qos.js";
@@ -101,7 +102,7 @@ export const podsResource: ResourceType = {
   categories: ["all"],
   definition: core.Pod,
   definitions: coreV1Definitions,
-  subresources: { status: true, custom: { binding, eviction } },
+  subresources: { status: true, custom: { binding, eviction }, connect: { log: podLog, exec: podExec, attach: podAttach, portforward: podPortForward } },
   strategy: {
     defaults: (obj) => defaultPod(asPod(obj)),
     validate: (obj, old, ctx) => validatePod(asPod(obj), old && asPod(old), ctx.subresource),
