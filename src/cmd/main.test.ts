@@ -20,6 +20,7 @@ describe("parseServerFlags", () => {
       disableAgent: false,
       clusterDnsPort: 10053,
       clusterDomain: "cluster.local",
+      kubeletPort: 10250,
     });
   });
 
@@ -36,7 +37,7 @@ describe("parseServerFlags", () => {
   it("takes every flag, in both --flag value and --flag=value forms", () => {
     assert.deepEqual(
       parseServerFlags(["--data-dir", "/tmp/k", "--bind-address=0.0.0.0", "--https-listen-port", "7443", "--store=memory", "--disable-agent"], user),
-      { dataDir: "/tmp/k", bindAddress: "0.0.0.0", port: 7443, store: "memory", disableAgent: true, clusterDnsPort: 10053, clusterDomain: "cluster.local" },
+      { dataDir: "/tmp/k", bindAddress: "0.0.0.0", port: 7443, store: "memory", disableAgent: true, clusterDnsPort: 10053, clusterDomain: "cluster.local", kubeletPort: 10250 },
     );
   });
 
