@@ -212,7 +212,14 @@ export function nftFragment(sp: ServicePortInfo, node: NodeInfo): NftFragment {
   const toEndpoints = (svcChain: string, endpoints: readonly EndpointInfo[]) => {
     const rules = chain(svcChain);
     if (sp.affinityTimeoutSeconds !== undefined) for (const ep of endpoints) rules.push(`ip saddr @${affinitySet(ep)} goto ${epChain(ep)}`);
-    rules.push(`numgen random mod ${endpoints.length} vmap { ${endpoints.map((ep, i) => `${i} : goto ${epChain(ep)}`).join(", ")} }`);
+    // Uniform choice, one rule per endpoint with upstream's iptables probabilities
+    // (1/n, 1/(n-1), …, then the last unconditionally). Upstream's nftables proxier uses
+    // one `numgen random mod n vmap { … }`, but nft 1.0.6 (Debian bookworm) names each
+    // anonymous map by scanning all sets, which makes loading 10,000 Services take minutes.
+    endpoints.forEach((ep, i) => {
+      const left = endpoints.length - i;
+      rules.push(left > 1 ? `numgen random mod ${left} == 0 goto ${epChain(ep)}` : `goto ${epChain(ep)}`);
+    });
   };
   if (usesClusterChain) toEndpoints(clusterChain, clusterEndpoints);
   if (usesLocalChain) toEndpoints(localChain, localEndpoints);
