@@ -36,7 +36,13 @@ export interface HttpsEdge {
  */
 export async function startHttpsEdge(options: HttpsEdgeOptions): Promise<HttpsEdge> {
   const server = createServer(
-    { key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: true, rejectUnauthorized: false },
+    {
+      key: options.tls.key,
+      cert: options.tls.cert,
+      ca: options.tls.ca,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
     (req, res) => {
       serve(req, res, options).catch((err: unknown) => {
         if (!res.headersSent) writeResponse(res, errorResponse(err), "");
@@ -71,14 +77,20 @@ const anonymousPaths = /^\/(healthz|livez|readyz)(\/[a-z0-9-]+)?$/;
 async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEdgeOptions): Promise<void> {
   const url = new URL(req.url ?? "/", "https://k8ts");
   const accept = req.headers.accept ?? "";
+  // Start reading the body before anything asynchronous: a body left unread while we
+  // await fills the request's buffer, Node pauses the HTTP parser, and on a busy
+  // keep-alive connection that pause can surface as a parse error (HPE_PAUSED) that
+  // resets the connection.
+  const bodyRead = readBody(req);
+  bodyRead.catch(() => undefined);
   const user = await authenticate(req, options.tokens);
   if (!user && !anonymousPaths.test(url.pathname)) {
-    req.resume();
+    await bodyRead.catch(() => undefined);
     return writeResponse(res, { status: 401, body: ApiError.unauthorized().status }, accept);
   }
   const method = (req.method ?? "GET").toUpperCase();
   if (!["GET", "POST", "PUT", "PATCH", "DELETE"].includes(method)) {
-    req.resume();
+    await bodyRead.catch(() => undefined);
     return writeResponse(res, errorResponse(ApiError.methodNotAllowed(method, { group: "", resource: url.pathname })), accept);
   }
   const query: Record<string, string> = {};
@@ -87,7 +99,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEd
   const contentType = req.headers["content-type"];
   let body: unknown;
   try {
-    const raw = await readBody(req);
+    const raw = await bodyRead;
     if (raw.length > 0) body = decodeBody(raw, contentType, options.decodeProtobuf);
   } catch (err) {
     return writeResponse(res, errorResponse(err), accept);
@@ -233,7 +245,30 @@ function writeResponse(res: ServerResponse, response: RestResponse, accept: stri
   // cannot carry another request: say so, or a keep-alive client reuses it and gets a reset.
   if (response.status === 413 && res.req.complete !== true) headers.Connection = "close";
   res.writeHead(response.status, headers);
-  res.end(payload);
+  void writeBody(res, payload);
+}
+
+/**
+ * Writes a body in pieces no larger than the socket's high-water mark, each after the
+ * previous one drained. Why: Node's HTTP server pauses a keep-alive connection when the
+ * next request arrives while the last response still "needs drain", and on Node 20 a
+ * request body arriving then fails the connection with a parse error (HPE_PAUSED): the
+ * client sees a reset. A response written this way never leaves the socket needing drain.
+ */
+async function writeBody(res: ServerResponse, payload: string | Uint8Array): Promise<void> {
+  const data = typeof payload === "string" ? Buffer.from(payload) : payload;
+  const piece = res.socket?.writableHighWaterMark ?? 16 * 1024;
+  const lastStart = data.length === 0 ? 0 : Math.floor((data.length - 1) / piece) * piece;
+  for (let offset = 0; offset < lastStart; offset += piece) {
+    if (res.destroyed) return;
+    if (!res.write(data.subarray(offset, offset + piece))) {
+      await new Promise<void>((resolve) => {
+        res.once("drain", resolve);
+        res.once("close", resolve);
+      });
+    }
+  }
+  if (!res.destroyed) res.end(data.subarray(lastStart));
 }
 
 async function streamWatch(res: ServerResponse, response: RestResponse, abort: AbortController): Promise<void> {
