@@ -161,11 +161,18 @@ export class Forwarder {
 
   private listenUdp(spec: ListenerSpec): Promise<RunningListener> {
     const running: RunningListener = { spec, close: () => undefined };
-    const sessions = new Map<string, { socket: UdpSocket; timer: NodeJS.Timeout }>();
+    const sessions = new Map<string, { socket: UdpSocket; timer: NodeJS.Timeout; ep: Endpoint }>();
     const server = createSocket("udp4");
     server.on("message", (msg, rinfo) => {
       const client = `${rinfo.address}:${rinfo.port}`;
       let session = sessions.get(client);
+      if (session && !running.spec.endpoints.some((ep) => ep.ip === session!.ep.ip && ep.port === session!.ep.port)) {
+        // Its endpoint is gone (the userspace counterpart of the conntrack clean-up).
+        clearTimeout(session.timer);
+        session.socket.close();
+        sessions.delete(client);
+        session = undefined;
+      }
       if (!session) {
         const ep = this.pick(running.spec, rinfo.address);
         if (!ep) return;
@@ -173,7 +180,7 @@ export class Forwarder {
         socket.on("error", () => undefined);
         socket.on("message", (reply) => server.send(reply, rinfo.port, rinfo.address));
         socket.connect(ep.port, ep.ip);
-        session = { socket, timer: setTimeout(() => undefined, 0) };
+        session = { socket, timer: setTimeout(() => undefined, 0), ep };
         sessions.set(client, session);
       }
       const s = session;
