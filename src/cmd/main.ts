@@ -95,7 +95,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "https-listen-port": { type: "string", default: "6443" },
       store: { type: "string", default: "sqlite" },
       "disable-agent": { type: "boolean", default: false },
-      "proxy-mode": { type: "string", default: "nftables" },
+      "proxy-mode": { type: "string" },
       "node-monitor-grace-period": { type: "string" },
       "terminated-pod-gc-threshold": { type: "string" },
       "service-cluster-ip-range": { type: "string" },
@@ -119,8 +119,10 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   const dataDir = values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"));
   const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
   const proxyMode = values["proxy-mode"];
-  if (!isProxyMode(proxyMode)) throw new UsageError(`--proxy-mode: "${proxyMode}" is not one of ${proxyModes.join(", ")}`);
-  options.proxyMode = proxyMode;
+  if (proxyMode !== undefined) {
+    if (!isProxyMode(proxyMode)) throw new UsageError(`--proxy-mode: "${proxyMode}" is not one of ${proxyModes.join(", ")}`);
+    options.proxyMode = proxyMode;
+  }
   const grace = values["node-monitor-grace-period"];
   if (grace !== undefined) {
     const ms = parseDurationMs(grace);
