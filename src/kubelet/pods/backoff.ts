@@ -23,6 +23,12 @@ export class Backoff {
     return Math.max(0, finishedAt + e.backoffMs - this.clock.now());
   }
 
+  /** Whether less than the current back-off has passed since the last `next(key)` (flowcontrol.Backoff IsInBackOffSinceUpdate: image pulls). */
+  inBackoffSinceUpdate(key: string): boolean {
+    const e = this.entries.get(key);
+    return !!e && !this.expired(e) && this.clock.now() - e.lastUpdate < e.backoffMs;
+  }
+
   /** The current back-off of `key` (for the CrashLoopBackOff message). */
   current(key: string): number {
     return this.entries.get(key)?.backoffMs ?? this.initialMs;

@@ -40,7 +40,8 @@ export class PodManager {
     this.informer = new Informer<Pod>({ client: options.client, resource: podsResource, fieldSelector: `spec.nodeName=${options.nodeName}`, clock: options.clock, onError: options.onError });
     this.informer.addHandler({
       add: (p) => this.observe(p),
-      update: (_, p) => this.observe(p),
+      // Our own status writes come back as updates: only a change the worker acts on wakes it (config.go podsDifferSemantically).
+      update: (old, p) => (podsDifferSemantically(old, p) ? this.observe(p) : this.pods.set(p.metadata.uid ?? "", p)),
       delete: (p) => {
         const uid = p.metadata.uid ?? "";
         this.pods.delete(uid);
@@ -126,4 +127,16 @@ export class PodManager {
     const uid = v.slice(v.indexOf("/") + 1);
     if (uid && this.pods.has(uid)) this.queue.add(uid);
   }
+}
+
+/** Spec, labels, annotations or the deletion mark changed (pkg/kubelet/config/config.go podsDifferSemantically). */
+function podsDifferSemantically(a: Pod, b: Pod): boolean {
+  const same = (x: unknown, y: unknown) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
+  return !(
+    same(a.spec, b.spec) &&
+    same(a.metadata.labels, b.metadata.labels) &&
+    same(a.metadata.annotations, b.metadata.annotations) &&
+    same(a.metadata.deletionTimestamp, b.metadata.deletionTimestamp) &&
+    same(a.metadata.deletionGracePeriodSeconds, b.metadata.deletionGracePeriodSeconds)
+  );
 }

@@ -375,7 +375,7 @@ export class PodSyncer {
       return false;
     }
     const key = `${pod.metadata.uid}/pull/${image}`;
-    if (this.backoff.remaining(key, this.o.clock.now()) > 0 && m.waiting[c.name]?.reason?.match(/ErrImagePull|ImagePullBackOff/)) {
+    if (this.backoff.inBackoffSinceUpdate(key) && m.waiting[c.name]?.reason?.match(/ErrImagePull|ImagePullBackOff/)) {
       m.waiting[c.name] = { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` };
       this.o.events(pod, "Normal", "BackOff", `Back-off pulling image "${image}"`);
       return false;
