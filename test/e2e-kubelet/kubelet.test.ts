@@ -4,15 +4,16 @@
 // busybox-static iptables); skipped with the reason otherwise.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Pod } from "../../src/api/index.js";
 import { Client, httpTransport, loadKubeconfig, resource } from "../../src/client/index.js";
-import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { freePort, k8tsBin, kubectl } from "../harness/index.js";
+import { buildOciArchive, busyboxLayer, findBusybox } from "../../src/kubelet/images/index.js";
+import { checkNodePrerequisites, findExecutable } from "../../src/kubelet/runtime/index.js";
+import { freePort, k8tsBin, kubectl, run } from "../harness/index.js";
 
 const pods = resource<Pod>("", "v1", "pods", "Pod", true);
 const image = "k8ts.local/busybox:latest";
@@ -30,7 +31,12 @@ async function startServer(dataDir: string, port: number): Promise<Server> {
   const log: string[] = [];
   const proc = spawn(process.execPath, [k8tsBin, "server", "--data-dir", dataDir, "--https-listen-port", String(port), "--bind-address", "127.0.0.1", "--disable-cluster-dns"], { stdio: ["ignore", "pipe", "pipe"] });
   const s: Server = { proc, dataDir, port, kubeconfig: join(dataDir, "kubeconfig.yaml"), log };
-  await new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve, fail) => {
+    // A server whose agent did not start keeps running: end it, or it outlives the test run.
+    const reject = (err: Error) => {
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+      fail(err);
+    };
     const onLine = (buf: Buffer) => {
       for (const line of buf.toString().split("\n")) {
         if (line) log.push(line);
@@ -78,6 +84,44 @@ function httpGet(url: string): Promise<string> {
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", reject);
   });
+}
+
+/** Debian's docker-registry on loopback, its own config and storage in a temp dir. */
+async function startRegistry(): Promise<{ host: string; dir: string; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "k8ts-e2e-registry-"));
+  const port = await freePort();
+  const config = join(dir, "config.yml");
+  await writeFile(config, `version: 0.1\nlog: {level: warn}\nstorage: {filesystem: {rootdirectory: ${join(dir, "data")}}, delete: {enabled: true}}\nhttp: {addr: "127.0.0.1:${port}"}\n`);
+  const proc = spawn("docker-registry", ["serve", config], { stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  proc.stderr?.on("data", (c: Buffer) => (err += c.toString()));
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor("docker-registry", async () => ((await httpGet(`http://127.0.0.1:${port}/v2/`)) !== undefined ? true : undefined), 20_000);
+  } catch (e) {
+    await stop();
+    throw new Error(`${String(e)}: ${err}`);
+  }
+  return { host: `127.0.0.1:${port}`, dir, stop };
+}
+
+/** Builds k8ts's busybox image with MARK=<mark> in its environment and pushes it with skopeo. */
+async function pushBusybox(dir: string, ref: string, mark: string): Promise<void> {
+  const busybox = findBusybox();
+  assert.ok(busybox, "busybox-static is installed");
+  const env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", `MARK=${mark}`];
+  const { archive } = await buildOciArchive([{ names: ["busybox:1"], layers: [busyboxLayer(busybox)], config: { cmd: ["sh"], env } }]);
+  const file = join(dir, `busybox-${mark}.tar`);
+  await writeFile(file, archive);
+  const r = await run("skopeo", ["copy", "--quiet", "--dest-tls-verify=false", `oci-archive:${file}`, `docker://${ref}`], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
 }
 
 describe("kubelet end to end (real containerd)", { skip: missing ? `${missing}` : false, timeout: 600_000 }, () => {
@@ -254,6 +298,164 @@ spec:
     // The trap keeps the shell alive (it loops on), so only SIGKILL after the grace period ends it.
     assert.ok(took >= 5000, `deleted after ${took} ms, before the 6 s grace period`);
     await rm("/tmp/k8ts-e2e-prestop", { recursive: true, force: true });
+  });
+
+  it("enforces a memory limit: a container allocating past it is OOMKilled with exit code 137", async () => {
+    // sh (the container's first process) keeps 200 MiB in a variable: the kernel kills it at 32 MiB.
+    const hog = `["sh", "-c", "x=$(head -c 200m /dev/zero | tr '\\\\0' a); sleep 100000"]`;
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: oom-never}
+spec:
+  restartPolicy: Never
+  containers: [{name: main, image: ${image}, imagePullPolicy: IfNotPresent, command: ${hog}, resources: {limits: {memory: 32Mi}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: oom-always}
+spec:
+  containers: [{name: main, image: ${image}, imagePullPolicy: IfNotPresent, command: ${hog}, resources: {limits: {memory: 32Mi}}}]
+`);
+    // restartPolicy Never: the pod fails, the container stays terminated, no restart.
+    const failed = await waitFor("oom-never Failed", async () => {
+      const p = await pod("oom-never");
+      return p.status?.phase === "Failed" ? p : undefined;
+    }, 90_000);
+    const t = failed.status?.containerStatuses?.[0];
+    assert.equal(t?.state?.terminated?.reason, "OOMKilled");
+    assert.equal(t?.state?.terminated?.exitCode, 137);
+    assert.equal(t?.restartCount, 0);
+    assert.equal(failed.status?.reason, undefined);
+    // restartPolicy Always: the container is restarted; the OOM kill is its last state.
+    const restarted = await waitFor("oom-always restarted", async () => {
+      const p = await pod("oom-always");
+      const cs = p.status?.containerStatuses?.[0];
+      return (cs?.restartCount ?? 0) >= 1 && cs?.lastState?.terminated ? p : undefined;
+    }, 90_000);
+    const a = restarted.status?.containerStatuses?.[0];
+    assert.equal(a?.lastState?.terminated?.reason, "OOMKilled");
+    assert.equal(a?.lastState?.terminated?.exitCode, 137);
+    assert.equal(restarted.status?.phase, "Running");
+  });
+
+  it("drops a pod out of Ready when its readiness probe starts failing, the container still running", async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: unready}
+spec:
+  containers:
+  - name: main
+    image: ${image}
+    imagePullPolicy: IfNotPresent
+    command: ["sh", "-c", "touch /tmp/ready; sleep 100000"]
+    readinessProbe: {exec: {command: ["cat", "/tmp/ready"]}, periodSeconds: 1, failureThreshold: 2}
+`);
+    const cond = (p: Pod, type: string) => p.status?.conditions?.find((c) => c.type === type)?.status;
+    const ready = await waitFor("unready Ready", async () => {
+      const p = await pod("unready");
+      return cond(p, "Ready") === "True" ? p : undefined;
+    });
+    assert.equal(cond(ready, "ContainersReady"), "True");
+    const r = await kubectl(server, ["exec", "unready", "--", "rm", "/tmp/ready"]);
+    assert.equal(r.code, 0, r.stderr);
+    const unready = await waitFor("unready not Ready", async () => {
+      const p = await pod("unready");
+      return cond(p, "Ready") === "False" ? p : undefined;
+    });
+    assert.equal(cond(unready, "ContainersReady"), "False");
+    const cs = unready.status?.containerStatuses?.[0];
+    assert.equal(cs?.ready, false);
+    assert.ok(cs?.state?.running, "the container keeps running");
+    assert.equal(cs?.restartCount, 0);
+    assert.equal(unready.status?.phase, "Running");
+    assert.equal(unready.status?.conditions?.find((c) => c.type === "Ready")?.reason, "ContainersNotReady");
+    // It comes back when the probe passes again.
+    assert.equal((await kubectl(server, ["exec", "unready", "--", "touch", "/tmp/ready"])).code, 0);
+    await waitFor("unready Ready again", async () => (cond(await pod("unready"), "Ready") === "True" ? true : undefined));
+  });
+
+  describe("images against a real registry (docker-registry on loopback, pushed with skopeo)", { skip: !findExecutable("docker-registry") ? "needs docker-registry (apt-get install docker-registry)" : !findExecutable("skopeo") ? "needs skopeo (apt-get install skopeo)" : false }, () => {
+    let registry: Awaited<ReturnType<typeof startRegistry>>;
+    const podYaml = (name: string, img: string, policy: string) => `
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  containers: [{name: main, image: "${img}", imagePullPolicy: ${policy}, command: ["sh", "-c", "echo mark=$MARK; sleep 100000"]}]
+`;
+    const running = (name: string) => waitFor(`${name} Running`, async () => {
+      const p = await pod(name);
+      return p.status?.phase === "Running" ? p : undefined;
+    });
+    const logs = async (name: string) => waitFor(`${name} logs`, async () => {
+      const r = await kubectl(server, ["logs", name]);
+      return r.code === 0 && r.stdout.includes("mark=") ? r.stdout.trim() : undefined;
+    });
+    const events = async (name: string) => (await kubectl(server, ["get", "events", "--field-selector", `involvedObject.name=${name}`, "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"])).stdout;
+
+    before(async () => {
+      registry = await startRegistry();
+    });
+    after(async () => {
+      await registry?.stop();
+    });
+
+    it("pulls with imagePullPolicy Always, and again when the tag moves; IfNotPresent and Never use the image on the node", async () => {
+      const ref = `${registry.host}/busybox:1`;
+      await pushBusybox(registry.dir, ref, "v1");
+      await apply(podYaml("reg-always", ref, "Always"));
+      const p = await running("reg-always");
+      assert.equal(await logs("reg-always"), "mark=v1");
+      assert.equal(p.status?.containerStatuses?.[0].image, ref);
+      assert.match(p.status?.containerStatuses?.[0].imageID ?? "", new RegExp(`^${registry.host}/busybox@sha256:[0-9a-f]{64}$`));
+      const ev = await events("reg-always");
+      assert.match(ev, new RegExp(`Pulling: Pulling image "${ref}"`));
+      assert.match(ev, new RegExp(`Pulled: Successfully pulled image "${ref}"`));
+
+      // The tag now names another image: IfNotPresent and Never keep the one on the node, Always pulls the new one.
+      await pushBusybox(registry.dir, ref, "v2");
+      await apply(podYaml("reg-ifnotpresent", ref, "IfNotPresent") + "---" + podYaml("reg-never", ref, "Never") + "---" + podYaml("reg-always2", ref, "Always"));
+      assert.equal(await logs("reg-ifnotpresent"), "mark=v1");
+      assert.equal(await logs("reg-never"), "mark=v1");
+      assert.equal(await logs("reg-always2"), "mark=v2");
+      assert.match(await events("reg-ifnotpresent"), new RegExp(`Pulled: Container image "${ref}" already present on machine`));
+      assert.doesNotMatch(await events("reg-never"), /Pulling/);
+    });
+
+    it("shows ErrImagePull then ImagePullBackOff for an image the registry lacks", async () => {
+      const ref = `${registry.host}/busybox:missing`;
+      await apply(podYaml("reg-missing", ref, "IfNotPresent"));
+      const seen = new Set<string>();
+      let message = "";
+      await waitFor("ErrImagePull then ImagePullBackOff", async () => {
+        const w = (await pod("reg-missing")).status?.containerStatuses?.[0]?.state?.waiting;
+        if (w?.reason) seen.add(w.reason);
+        if (w?.reason === "ImagePullBackOff") message = w.message ?? "";
+        if (seen.has("ErrImagePull") && seen.has("ImagePullBackOff")) return true;
+        throw new Error(`waiting reasons seen: ${[...seen].join(", ") || "none"}; now ${JSON.stringify(w)}`);
+      }, 60_000);
+      assert.match(message, new RegExp(`^Back-off pulling image "${ref}"`));
+      const p = await pod("reg-missing");
+      assert.equal(p.status?.phase, "Pending");
+      assert.equal(p.status?.containerStatuses?.[0].ready, false);
+      const ev = await events("reg-missing");
+      assert.match(ev, new RegExp(`Failed: Failed to pull image "${ref}"`));
+      assert.match(ev, /Failed: Error: ErrImagePull/);
+      assert.match(ev, new RegExp(`BackOff: Back-off pulling image "${ref}"`));
+    });
+
+    it("shows ErrImageNeverPull for a missing image with imagePullPolicy Never", async () => {
+      const ref = `${registry.host}/busybox:never-pushed`;
+      await apply(podYaml("reg-nevermissing", ref, "Never"));
+      const w = await waitFor("ErrImageNeverPull", async () => {
+        const x = (await pod("reg-nevermissing")).status?.containerStatuses?.[0]?.state?.waiting;
+        return x?.reason === "ErrImageNeverPull" ? x : undefined;
+      });
+      assert.equal(w.message, `Container image "${ref}" is not present with pull policy of Never`);
+      assert.match(await events("reg-nevermissing"), /ErrImageNeverPull: Container image .* is not present with pull policy of Never/);
+    });
   });
 
   it("leaves running pods running when the agent is killed and restarted", async () => {
