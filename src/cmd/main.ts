@@ -15,7 +15,7 @@ import { isProxyMode, proxyModes } from "../proxy/index.js";
 const usage = `k8ts — Kubernetes, rebuilt in TypeScript on Node.js
 
 Usage:
-  k8ts server [flags]   run the API server (and, later, scheduler, controllers, local agent)
+  k8ts server [flags]   run the control plane (API server, scheduler, controllers, DNS) and a local agent
   k8ts agent [flags]    run a node agent that joins a server (k8ts agent --help)
   k8ts version          print the version
   k8ts help             print this help
