@@ -171,16 +171,18 @@ function runningWatcher(client: Client, signal: AbortSignal): { running: (name: 
   };
 }
 
-async function deleteAll(client: Client): Promise<void> {
+/** Deletes the bench's pods and waits until the agent has removed their sandboxes (grace 0 deletes the objects at once). */
+async function deleteAll(client: Client, runtime: CriRuntime): Promise<void> {
   await client.deleteCollection(pods, { namespace, labelSelector: "bench=pods" });
   for (let i = 0; i < 600; i++) {
-    if ((await client.list(pods, { namespace, labelSelector: "bench=pods" })).items.length === 0) return;
+    const left = (await client.list(pods, { namespace, labelSelector: "bench=pods" })).items.length + (await runtime.listPodSandbox({})).items.length;
+    if (left === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error("bench pods were not deleted in 2 minutes");
 }
 
-async function k8tsPods(client: Client): Promise<void> {
+async function k8tsPods(client: Client, runtime: CriRuntime): Promise<void> {
   const stop = new AbortController();
   const watcher = runningWatcher(client, stop.signal);
   await watcher.ready;
@@ -194,12 +196,12 @@ async function k8tsPods(client: Client): Promise<void> {
   let t0 = performance.now();
   const burst = await Promise.all(Array.from({ length: count }, (_, i) => one(`bench-burst-${i}`)));
   console.log(summary(`k8ts create → Running (API), ${count} at once`, burst, performance.now() - t0));
-  await deleteAll(client);
+  await deleteAll(client, runtime);
   const serial: number[] = [];
   t0 = performance.now();
   for (let i = 0; i < count; i++) serial.push(await one(`bench-serial-${i}`));
   console.log(summary(`k8ts create → Running (API), ${count} one after another`, serial, performance.now() - t0));
-  await deleteAll(client);
+  await deleteAll(client, runtime);
   stop.abort();
 }
 
@@ -224,7 +226,7 @@ async function main(): Promise<void> {
     await bareContainerd(runtime, logRoot);
     const transport = httpTransport(await loadKubeconfig(join(dataDir, "kubeconfig.yaml")));
     closeTransport = () => transport.close();
-    await k8tsPods(new Client({ transport }));
+    await k8tsPods(new Client({ transport }), runtime);
   } finally {
     closeTransport();
     runtime?.close();
