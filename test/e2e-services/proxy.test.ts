@@ -341,7 +341,7 @@ spec:
     const first = await waitFor("a TLS handshake record from 10.43.0.1:443", async () => {
       const b = await tlsFirstByteFromPod("10.43.0.1", 443);
       return b === "16" ? b : undefined;
-    }, 30_000);
+    }, needsAdvertise ? 5_000 : 30_000);
     assert.equal(first, "16");
   });
 
