@@ -157,6 +157,8 @@ spec:
     assert.deepEqual(first, ["hello", "oops", "tick 1"]);
     const tail = await k(["logs", "ticker", "--tail=1"]);
     assert.match(tail.stdout, /^tick \d+\n$/);
+    // By the third tick the last two lines are ticks whatever order stderr's "oops" took.
+    await waitFor("three ticks", async () => ((await k(["logs", "ticker"])).stdout.includes("tick 3") ? true : undefined));
     const ts = await k(["logs", "ticker", "--timestamps", "--tail=2"]);
     const lines = ts.stdout.trimEnd().split("\n");
     assert.equal(lines.length, 2);
