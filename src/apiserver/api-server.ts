@@ -16,6 +16,8 @@ import { watchResponse } from "./verbs/watch.js";
 import type { Verb } from "../api/index.js";
 import type { AllocationPool } from "./allocation/pools.js";
 import { servicePoolsOf } from "./allocation/service-pools.js";
+import type { AdmissionPlugin } from "./admission-chain.js";
+import { namespaceLifecycle } from "./namespace-lifecycle.js";
 
 export interface ApiServerOptions {
   store: Store;
@@ -24,6 +26,8 @@ export interface ApiServerOptions {
   watch?: Partial<WatchSettings>;
   /** Pools of unique values strategies allocate from, by name (see start.ts servicePools). */
   allocationPools?: ReadonlyMap<string, AllocationPool>;
+  /** The admission chain after NamespaceLifecycle, which always runs first. */
+  admission?: readonly AdmissionPlugin[];
   /** Paths served before resources (discovery, OpenAPI…): each answers or returns undefined. */
   extraRoutes?: ((req: RestRequest) => RestResponse | undefined | Promise<RestResponse | undefined>)[];
 }
@@ -44,6 +48,7 @@ export class ApiServer {
       now: options.now ?? (() => new Date()),
       watch: { minTimeoutSeconds: 1800, bookmarkIntervalMs: 60_000, ...options.watch },
       allocationPools: options.allocationPools ?? servicePoolsOf(),
+      admission: [namespaceLifecycle, ...(options.admission ?? [])],
     };
     this.extraRoutes = options.extraRoutes ?? [];
   }

@@ -3,6 +3,7 @@ import type { Store } from "../storage/index.js";
 import type { KindRegistry } from "../api/index.js";
 import type { ResourceRequestInfo } from "./request-info.js";
 import type { AllocationPool } from "./allocation/pools.js";
+import type { AdmissionPlugin } from "./admission-chain.js";
 
 /** What every verb handler gets: the parsed request, its resource, and the server's parts. */
 export interface VerbContext {
@@ -20,6 +21,8 @@ export interface ServerParts {
   watch: WatchSettings;
   /** The pools strategies allocate from (Service ClusterIPs, NodePorts), by name. */
   allocationPools: ReadonlyMap<string, AllocationPool>;
+  /** The admission chain, in order (admission-chain.ts). */
+  admission: readonly AdmissionPlugin[];
 }
 
 export interface WatchSettings {

@@ -8,6 +8,7 @@ import { keepServerMeta } from "./object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "./object-store.js";
 import { isDryRun } from "./query.js";
 import { allocateForWrite, releaseDropped } from "./allocation/write.js";
+import { admissionAttributes, runMutatingAdmission, runValidatingAdmission } from "./admission-chain.js";
 
 export interface UpdateOutcome {
   object: KubeObject;
@@ -39,7 +40,14 @@ export async function guaranteedUpdate(
     if (pinned && pinned !== current.metadata.resourceVersion) throw ApiError.staleUpdate(groupResource(rt), info.name);
 
     prepareUpdate(ctx, next, current, options.subresource, options.deleting === true);
+    // Marking for deletion was admitted as a DELETE; internal writes (validate: false) are not admitted.
+    const attrs = options.validate !== false && !options.deleting ? admissionAttributes(ctx, "UPDATE", next, current, options.subresource) : undefined;
+    if (attrs) {
+      ctx.rt.strategy?.defaults?.(next);
+      await runMutatingAdmission(attrs);
+    }
     if (options.validate !== false) defaultAndValidate(ctx, next, current, { operation: "update", subresource: options.subresource });
+    if (attrs) await runValidatingAdmission(attrs);
 
     const claims = options.subresource === "" && !options.deleting ? await allocateForWrite(ctx, next, current) : undefined;
     const outcome = await writeOnce(ctx, key, next, current, got.kv.modRevision).catch(async (err: unknown) => {

@@ -1,22 +1,30 @@
 import { ApiError } from "../machinery/index.js";
-import type { VerbContext } from "./context.js";
+import type { AdmissionAttributes, AdmissionPlugin } from "./admission-chain.js";
 import { decodeObject, objectKey } from "./object-store.js";
 
 /**
- * The NamespaceLifecycle admission rule: new objects go only into namespaces that exist
+ * The NamespaceLifecycle admission plugin: new objects go only into namespaces that exist
  * and are not being deleted.
  */
-export async function admitNamespace(ctx: VerbContext, namespace: string): Promise<void> {
-  const nsType = ctx.server.registry.get("", "v1", "namespaces");
+export const namespaceLifecycle: AdmissionPlugin = {
+  name: "NamespaceLifecycle",
+  async validate(attrs) {
+    if (attrs.operation !== "CREATE" || attrs.subresource !== "" || !attrs.rt.namespaced || !attrs.namespace) return;
+    await admitNamespace(attrs, attrs.namespace);
+  },
+};
+
+async function admitNamespace(attrs: AdmissionAttributes, namespace: string): Promise<void> {
+  const nsType = attrs.server.registry.get("", "v1", "namespaces");
   if (!nsType) return;
-  const got = await ctx.server.store.get(objectKey(nsType, "", namespace));
+  const got = await attrs.server.store.get(objectKey(nsType, "", namespace));
   if (!got.kv) throw ApiError.notFound({ group: "", resource: "namespaces" }, namespace);
   const ns = decodeObject(got.kv);
   const phase = (ns.status as { phase?: string } | undefined)?.phase;
   if (ns.metadata.deletionTimestamp || phase === "Terminating") {
     throw ApiError.of(
       "Forbidden",
-      `${ctx.rt.plural}${ctx.rt.group ? "." + ctx.rt.group : ""} "${ctx.req.body && typeof ctx.req.body === "object" ? ((ctx.req.body as { metadata?: { name?: string } }).metadata?.name ?? "") : ""}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+      `${attrs.rt.plural}${attrs.rt.group ? "." + attrs.rt.group : ""} "${attrs.name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
       { name: namespace, kind: "namespaces", causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }] },
     );
   }

@@ -4,7 +4,7 @@ import { decodeBody, defaultAndValidate, warningHeaders } from "../admission.js"
 import type { VerbContext } from "../context.js";
 import { rfc3339 } from "../context.js";
 import { groupResource } from "../names.js";
-import { admitNamespace } from "../namespace-lifecycle.js";
+import { admissionAttributes, runMutatingAdmission, runValidatingAdmission } from "../admission-chain.js";
 import { allocateForWrite } from "../allocation/write.js";
 import { fillCreateMeta, generateNameSuffix } from "../object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "../object-store.js";
@@ -36,8 +36,12 @@ export async function createDecoded(ctx: VerbContext, obj: KubeObject): Promise<
   if (rt.subresources?.status && !strategy?.keepStatusOnCreate) delete obj.status;
   if (strategy?.tracksGeneration) obj.metadata.generation = 1;
   strategy?.prepareForCreate?.(obj);
+  // Mutating admission sees the defaulted object, and its changes are defaulted and validated again (as upstream).
+  strategy?.defaults?.(obj);
+  const attrs = admissionAttributes(ctx, "CREATE", obj, undefined, "");
+  await runMutatingAdmission(attrs);
   defaultAndValidate(ctx, obj, undefined, { operation: "create", subresource: "" });
-  if (rt.namespaced && obj.metadata.namespace) await admitNamespace(ctx, obj.metadata.namespace);
+  await runValidatingAdmission(attrs);
 
   // Unique values (ClusterIPs, NodePorts) are claimed before the write and given back if it fails.
   const claims = await allocateForWrite(ctx, obj, undefined);

@@ -10,6 +10,7 @@ import { respondObject } from "../respond.js";
 import { releaseDropped } from "../allocation/write.js";
 import { readObject } from "./get.js";
 import { listObjects } from "./list.js";
+import { admissionAttributes, runValidatingAdmission } from "../admission-chain.js";
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -72,6 +73,9 @@ export async function deleteOne(ctx: VerbContext, opts: DeleteOptions): Promise<
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`,
       );
     }
+    const attrs = admissionAttributes(ctx, "DELETE", undefined, current, "");
+    attrs.options = opts;
+    await runValidatingAdmission(attrs);
     const plan = planDeletion(ctx, current, opts);
     if (plan.kind === "now") {
       if (isDryRun(ctx.req.query)) return { deleted: true, object: current };
