@@ -1,0 +1,123 @@
+/**
+ * Common Expression Language, for everything in k8ts that evaluates user-written rules:
+ * CRD `x-kubernetes-validations`, ValidatingAdmissionPolicy, webhook `matchConditions`.
+ *
+ * A small face over `@marcbachmann/cel-js` with the Kubernetes extension libraries
+ * (lists, regex, strings, quantity — _kubernetes-library.ts):
+ *
+ *   const compiled = compileCel("self.replicas <= self.maxReplicas", { variables: { self: "dyn" } });
+ *   if (!compiled.ok) throw new Error(compiled.error);
+ *   const result = evaluateCel(compiled.program, { self: celValue({ replicas: 3, maxReplicas: 5 }) });
+ *   // { ok: true, value: true }
+ *
+ * Promises: compile never throws (syntax errors, unknown variables and type errors are
+ * `{ ok: false, error }`, worded like cel-go's "ERROR: <input>:1:5: ..."); evaluation
+ * never throws (a missing key, a division by zero or a bad regex is `{ ok: false }`). CEL
+ * integers are JavaScript bigints: convert JSON with `celValue` (or a schema-aware
+ * converter) before evaluating, and back with `jsonFromCel`.
+ */
+import { Environment } from "@marcbachmann/cel-js";
+import { registerKubernetesLibrary } from "./_kubernetes-library.js";
+
+/** A CEL type name as declared: "dyn", "int", "string", "bool", "double", "map", "list", "map<string, dyn>"… */
+export type CelTypeName = string;
+
+export interface CelDeclarations {
+  /** The variables an expression may use, with their types ("dyn" when unknown). */
+  variables: Record<string, CelTypeName>;
+}
+
+/** A compiled expression: evaluate it as often as needed. */
+export interface CelProgram {
+  readonly expression: string;
+  /** The type the checker inferred for the result ("bool", "string", "dyn"…). */
+  readonly resultType: string;
+  /** @internal the library's callable */
+  readonly run: (activation: Record<string, unknown>) => unknown;
+}
+
+export type CelCompileResult = { ok: true; program: CelProgram } | { ok: false; error: string };
+export type CelEvalResult = { ok: true; value: unknown } | { ok: false; error: string };
+
+// Environments are cached by their declarations: building one registers every library function.
+const environments = new Map<string, Environment>();
+
+function environmentFor(decls: CelDeclarations): Environment {
+  const key = JSON.stringify(Object.entries(decls.variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  let env = environments.get(key);
+  if (!env) {
+    env = new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true, unlistedVariablesAreDyn: false });
+    registerKubernetesLibrary(env);
+    for (const [name, type] of Object.entries(decls.variables)) env.registerVariable(name, type);
+    environments.set(key, env);
+  }
+  return env;
+}
+
+/** Parses and type-checks `expression` against the declared variables. */
+export function compileCel(expression: string, decls: CelDeclarations): CelCompileResult {
+  let parsed: ReturnType<Environment["parse"]>;
+  try {
+    parsed = environmentFor(decls).parse(expression);
+  } catch (err) {
+    return { ok: false, error: celErrorText(err) };
+  }
+  let checked: ReturnType<typeof parsed.check>;
+  try {
+    checked = parsed.check();
+  } catch (err) {
+    return { ok: false, error: celErrorText(err) };
+  }
+  if (!checked.valid) return { ok: false, error: celErrorText(checked.error) };
+  return { ok: true, program: { expression, resultType: checked.type ?? "dyn", run: (activation) => parsed(activation) } };
+}
+
+/** Runs a program with values for its variables (CEL values: see `celValue`). */
+export function evaluateCel(program: CelProgram, activation: Record<string, unknown>): CelEvalResult {
+  try {
+    const value = program.run(activation);
+    if (value instanceof Promise) return { ok: false, error: "asynchronous functions are not supported" };
+    return { ok: true, value };
+  } catch (err) {
+    return { ok: false, error: celErrorText(err) };
+  }
+}
+
+/** The first line of the library's message (the rest is a source excerpt with a caret), lower-cased as cel-go words it. */
+function celErrorText(err: unknown): string {
+  if (err instanceof Error) {
+    const first = err.message.split("\n")[0].trim();
+    return first.charAt(0).toLowerCase() + first.slice(1);
+  }
+  return String(err);
+}
+
+/**
+ * A JSON value as CEL sees it without a schema: whole numbers become ints (bigint),
+ * other numbers doubles; objects are maps, arrays lists.
+ */
+export function celValue(json: unknown): unknown {
+  if (typeof json === "number") return Number.isInteger(json) ? BigInt(json) : json;
+  if (Array.isArray(json)) return json.map(celValue);
+  if (json !== null && typeof json === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(json)) out[k] = celValue(v);
+    return out;
+  }
+  return json;
+}
+
+/** A CEL result as JSON: bigints become numbers, Maps objects, Sets lists. */
+export function jsonFromCel(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (Array.isArray(value)) return value.map(jsonFromCel);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), jsonFromCel(v)]));
+  if (value instanceof Set) return [...value].map(jsonFromCel);
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = jsonFromCel(v);
+    return out;
+  }
+  return value;
+}
