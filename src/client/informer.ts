@@ -42,6 +42,12 @@ export interface InformerOptions<T extends KubeObject> {
   resyncPeriodMs?: number;
   /** Objects per list page (default 500). */
   pageSize?: number;
+  /**
+   * Applied to every listed or watched object before it is cached or handed to handlers
+   * (client-go's SetTransform): drop what the cache's users never read, so a large cache
+   * holds less. Keep metadata.name, namespace and resourceVersion.
+   */
+  transform?: (obj: T) => T;
   /** Told about list/watch failures (they are retried) and handler throws (they are swallowed). */
   onError?: (err: unknown) => void;
 }
@@ -211,7 +217,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     let resourceVersion = "";
     do {
       const page = await client.list(resource, { namespace, labelSelector, fieldSelector, limit: this.options.pageSize ?? 500, continue: cont, signal });
-      for (const obj of page.items) fresh.set(keyOf(obj), obj);
+      const transform = this.options.transform;
+      for (const obj of page.items) fresh.set(keyOf(obj), transform ? transform(obj) : obj);
       cont = page.metadata.continue || undefined;
       resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
     } while (cont);
@@ -254,7 +261,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       switch (ev.type) {
         case "ADDED":
         case "MODIFIED": {
-          const obj = ev.object;
+          const obj = this.options.transform ? this.options.transform(ev.object) : ev.object;
           const key = keyOf(obj);
           const old = this.items.get(key);
           this.store(key, obj, old);

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { agentUsage, parseAgentFlags, runAgent } from "./agent.js";
+import { parseSimFlags, runSim, simUsage } from "./sim.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
 import { isProxyMode, proxyModes } from "../proxy/index.js";
 
@@ -17,6 +18,7 @@ const usage = `k8ts — Kubernetes, rebuilt in TypeScript on Node.js
 Usage:
   k8ts server [flags]   run the control plane (API server, scheduler, controllers, DNS) and a local agent
   k8ts agent [flags]    run a node agent that joins a server (k8ts agent --help)
+  k8ts sim [flags]      run N simulated nodes against a server, for scale tests (k8ts sim --help)
   k8ts version          print the version
   k8ts help             print this help
 
@@ -60,6 +62,8 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
         return await serverCommand(rest, io);
       case "agent":
         return await agentCommand(rest, io);
+      case "sim":
+        return await simCommand(rest, io);
       case "version":
       case "--version":
         io.out(`k8ts v${packageVersion()} (node ${process.version})\n`);
@@ -185,6 +189,23 @@ async function agentCommand(args: string[], io: MainIo): Promise<number> {
   }
   const stop = io.stopSignal ?? processStopSignal(io);
   await runAgent({ ...options, log: (line) => io.out(`${line}\n`) }, stop);
+  return 0;
+}
+
+async function simCommand(args: string[], io: MainIo): Promise<number> {
+  let options;
+  try {
+    options = await parseSimFlags(args);
+  } catch (err) {
+    if (isParseArgsError(err)) throw err;
+    throw new UsageError((err as Error).message);
+  }
+  if (options === "help") {
+    io.out(simUsage);
+    return 0;
+  }
+  const stop = io.stopSignal ?? processStopSignal(io);
+  await runSim({ ...options, log: (line) => io.out(`${line}\n`) }, stop);
   return 0;
 }
 

@@ -12,3 +12,5 @@ export { startNodeAgent } from "./node-agent.js";
 export type { NodeAgentProcessOptions, RunningNodeAgent } from "./node-agent.js";
 export { startKubeletServer, apiserverKubeletClientCN, defaultKubeletPort } from "./server/index.js";
 export type { KubeletServerOptions, RunningKubeletServer } from "./server/index.js";
+export { startSim, defaultSimBehaviour, parseDuration as parseSimDuration } from "./sim/index.js";
+export type { SimOptions, SimStats, RunningSim, SimBehaviour } from "./sim/index.js";

@@ -44,6 +44,7 @@ export class NodeAgent {
   private readonly clock: Clock;
   private lastWrite = 0;
   private node?: Node;
+  private lease?: Lease;
 
   constructor(options: NodeAgentOptions) {
     this.o = options;
@@ -114,15 +115,26 @@ export class NodeAgent {
   async renewLease(signal?: AbortSignal): Promise<void> {
     const { client, nodeName } = this.o;
     const renewTime = microTime(this.clock.now());
+    // Renew from the Lease last written without reading it first; read it only when that
+    // fails (pkg/kubelet/nodelease: latestLease), so a renewal is one request.
+    if (this.lease) {
+      try {
+        this.lease = await client.update(leases, { ...this.lease, spec: { ...this.lease.spec, holderIdentity: nodeName, leaseDurationSeconds, renewTime } }, { signal });
+        return;
+      } catch (err) {
+        this.lease = undefined;
+        if (signal?.aborted) throw err;
+      }
+    }
     try {
       const lease = await client.get(leases, nodeName, { namespace: "kube-node-lease", signal });
-      await client.update(leases, { ...lease, spec: { ...lease.spec, holderIdentity: nodeName, leaseDurationSeconds, renewTime } }, { signal });
+      this.lease = await client.update(leases, { ...lease, spec: { ...lease.spec, holderIdentity: nodeName, leaseDurationSeconds, renewTime } }, { signal });
     } catch (err) {
       if (!isApiError(err, "NotFound")) throw err;
       const owner = this.node?.metadata.uid
         ? [{ apiVersion: "v1", kind: "Node", name: nodeName, uid: this.node.metadata.uid }]
         : undefined;
-      await client.create(leases, {
+      this.lease = await client.create(leases, {
         apiVersion: "coordination.k8s.io/v1",
         kind: "Lease",
         metadata: { name: nodeName, namespace: "kube-node-lease", ownerReferences: owner },
