@@ -26,6 +26,7 @@ export { loadKubeconfig } from "./kubeconfig.js";
 export { realClock, FakeClock } from "./clock.js";
 export type { Clock, Timer } from "./clock.js";
 export { WorkQueue } from "./workqueue.js";
+export { workqueueRegistry } from "./workqueue-metrics.js";
 export { ExponentialRateLimiter, BucketRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter } from "./rate-limiter.js";
 export type { RateLimiter } from "./rate-limiter.js";
 export { runWorkers, TerminalError, isTerminalError } from "./workers.js";

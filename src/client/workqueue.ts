@@ -1,5 +1,6 @@
 import { realClock, type Clock, type Timer } from "./clock.js";
 import { defaultControllerRateLimiter, type RateLimiter } from "./rate-limiter.js";
+import { workqueueMetrics } from "./workqueue-metrics.js";
 
 /**
  * WorkQueue: client-go's rate-limited work queue (util/workqueue/queue.go,
@@ -33,17 +34,28 @@ export class WorkQueue {
   private readonly waiting = new Map<string, { at: number; timer: Timer }>();
   private readonly getters: Array<() => void> = [];
   private shuttingDown = false;
+  /** Metrics labels when named (upstream: only named queues report workqueue_* metrics). */
+  private readonly name: string | undefined;
+  private readonly addedAt = new Map<string, number>();
+  private readonly startedAt = new Map<string, number>();
 
-  constructor(options: { clock?: Clock; rateLimiter?: RateLimiter } = {}) {
+  /** `name` (e.g. "deployment") turns on the workqueue_* metrics for this queue, as client-go's named queues. */
+  constructor(options: { clock?: Clock; rateLimiter?: RateLimiter; name?: string } = {}) {
     this.clock = options.clock ?? realClock;
     this.rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter(this.clock);
+    this.name = options.name;
   }
 
   add(key: string): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
+    if (this.name !== undefined) {
+      workqueueMetrics.adds.inc({ name: this.name });
+      this.addedAt.set(key, this.clock.now());
+    }
     if (this.processing.has(key)) return;
     this.queue.push(key);
+    if (this.name !== undefined) workqueueMetrics.depth.inc({ name: this.name });
     this.wakeOne();
   }
 
@@ -67,6 +79,7 @@ export class WorkQueue {
   }
 
   addRateLimited(key: string): void {
+    if (this.name !== undefined) workqueueMetrics.retries.inc({ name: this.name });
     this.addAfter(key, this.rateLimiter.when(key));
   }
 
@@ -106,14 +119,28 @@ export class WorkQueue {
     }
     this.processing.add(key);
     this.dirty.delete(key);
+    if (this.name !== undefined) {
+      const now = this.clock.now();
+      workqueueMetrics.depth.dec({ name: this.name });
+      const added = this.addedAt.get(key);
+      if (added !== undefined) workqueueMetrics.queueDuration.observe({ name: this.name }, (now - added) / 1000);
+      this.addedAt.delete(key);
+      this.startedAt.set(key, now);
+    }
     return key;
   }
 
   /** Marks `key` as processed; if it was added meanwhile, it is queued again. */
   done(key: string): void {
     this.processing.delete(key);
+    if (this.name !== undefined) {
+      const started = this.startedAt.get(key);
+      if (started !== undefined) workqueueMetrics.workDuration.observe({ name: this.name }, (this.clock.now() - started) / 1000);
+      this.startedAt.delete(key);
+    }
     if (this.dirty.has(key)) {
       this.queue.push(key);
+      if (this.name !== undefined) workqueueMetrics.depth.inc({ name: this.name });
       this.wakeOne();
     }
   }

@@ -96,7 +96,7 @@ export class CronJobController {
     this.client = options.client;
     this.clock = options.clock ?? realClock;
     this.events = options.events ?? new EventRecorder({ client: options.client, component: "cronjob-controller", clock: this.clock });
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "cronjob" });
     this.cronJobs = options.informers.informer(cronJobsRes);
     this.jobs = options.informers.informer(jobsRes);
     ensureIndex(this.jobs, jobsByControllerUid, (j) => {

@@ -78,7 +78,7 @@ export class DaemonSetController {
     this.ownsInformers = !options.informers;
     this.informers = options.informers ?? new InformerFactory({ client: this.client, clock: this.clock });
     this.events = options.events ?? new EventRecorder({ client: this.client, component: "daemonset-controller", clock: this.clock });
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "daemonset" });
     this.expectations = new Expectations({ clock: this.clock });
     this.dsInformer = this.informers.informer(daemonsets);
     this.podInformer = this.informers.informer(pods);

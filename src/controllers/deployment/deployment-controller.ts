@@ -84,7 +84,7 @@ export class DeploymentController {
     this.client = options.client;
     this.clock = options.clock ?? realClock;
     this.events = options.events ?? new EventRecorder({ client: this.client, component: "deployment-controller", clock: this.clock });
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "deployment" });
     this.deployments = options.informers.informer(deployments);
     this.replicaSets = options.informers.informer(replicaSets);
     this.pods = options.informers.informer(resources.pods) as Informer<Pod>;

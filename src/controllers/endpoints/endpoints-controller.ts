@@ -54,7 +54,7 @@ export class EndpointsController {
   constructor(options: EndpointsControllerOptions) {
     this.options = options;
     this.client = options.client;
-    this.queue = new WorkQueue({ clock: options.clock ?? realClock });
+    this.queue = new WorkQueue({ clock: options.clock ?? realClock, name: "endpoint" });
     this.services = options.informers.informer(services);
     this.pods = options.informers.informer(pods);
     this.endpoints = options.informers.informer(endpointsResource);

@@ -62,7 +62,7 @@ export class EndpointSliceController {
     this.options = options;
     this.client = options.client;
     this.clock = options.clock ?? realClock;
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "endpoint_slice" });
     this.services = options.informers.informer(services);
     this.pods = options.informers.informer(pods);
     this.nodes = options.informers.informer(nodes);

@@ -61,7 +61,7 @@ export class GarbageCollector {
     this.options = options;
     this.client = options.client;
     this.clock = options.clock ?? realClock;
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "garbage_collector_attempt_to_delete" });
     this.graph = new ObjectGraph({ client: this.client, clock: this.clock, onError: (err) => options.onError?.("", err) });
   }
 

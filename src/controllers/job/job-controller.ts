@@ -119,8 +119,8 @@ export class JobController {
     this.clock = options.clock ?? realClock;
     this.events = options.events ?? new EventRecorder({ client: options.client, component: "job-controller", clock: this.clock });
     this.expectations = new Expectations({ clock: this.clock });
-    this.queue = new WorkQueue({ clock: this.clock });
-    this.orphanQueue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "job" });
+    this.orphanQueue = new WorkQueue({ clock: this.clock, name: "job_orphan_pod" });
     this.jobs = options.informers.informer(jobsRes);
     this.pods = options.informers.informer(podsRes);
     ensureIndex(this.pods, podsByControllerUid, (p) => {

@@ -42,7 +42,7 @@ export class NamespaceController {
     this.client = options.client;
     this.clock = options.clock ?? realClock;
     this.informer = new Informer<Namespace>({ client: this.client, resource: namespaces, clock: this.clock, resyncPeriodMs: 5 * 60_000 });
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "namespace" });
     const enqueue = (ns: Namespace): void => {
       if (ns.metadata.deletionTimestamp && ns.metadata.name) this.queue.add(ns.metadata.name);
     };

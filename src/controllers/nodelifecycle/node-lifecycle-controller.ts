@@ -84,7 +84,7 @@ export class NodeLifecycleController {
     // Look several times per grace period, so a short one (tests) is honoured closely.
     this.periodMs = options.nodeMonitorPeriodMs ?? Math.min(5000, Math.max(200, this.graceMs / 5));
     this.startupGraceMs = options.nodeStartupGracePeriodMs ?? 60_000;
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "node_lifecycle_controller" });
     this.nodes = options.informers.informer(nodes);
     this.leases = options.informers.informer(leases);
     this.pods = options.informers.informer(pods);

@@ -41,7 +41,7 @@ export class TaintEvictionController {
     this.options = options;
     this.client = options.client;
     this.clock = options.clock ?? realClock;
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "taint_eviction" });
     this.nodes = options.informers.informer(nodes);
     this.pods = options.informers.informer(pods);
     ensureIndex(this.pods, podNodeIndex, (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));

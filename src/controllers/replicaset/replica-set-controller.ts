@@ -83,7 +83,7 @@ export class ReplicaSetController {
     this.flavour = options.kind === "ReplicationController" ? replicationControllerFlavour : replicaSetFlavour;
     this.clock = options.clock ?? realClock;
     this.events = options.events ?? new EventRecorder({ client: this.client, component: this.flavour.component, clock: this.clock });
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "replicaset" });
     this.expectations = new Expectations({ clock: this.clock });
     this.owners = options.informers.informer(this.flavour.resource);
     this.pods = options.informers.informer(resources.pods) as Informer<Pod>;

@@ -35,7 +35,7 @@ export class ServiceAccountsController {
   constructor(options: ServiceAccountsControllerOptions) {
     this.options = options;
     this.client = options.client;
-    this.queue = new WorkQueue({ clock: options.clock ?? realClock });
+    this.queue = new WorkQueue({ clock: options.clock ?? realClock, name: "serviceaccount" });
     this.namespaces = options.informers.informer(namespaces);
     this.serviceAccounts = options.informers.informer(serviceAccounts);
     const enqueueNamespace = (ns: Namespace): void => {

@@ -55,7 +55,7 @@ export class ServiceLbController {
   constructor(options: ServiceLbControllerOptions) {
     this.options = options;
     this.client = options.client;
-    this.queue = new WorkQueue({ clock: options.clock ?? realClock });
+    this.queue = new WorkQueue({ clock: options.clock ?? realClock, name: "servicelb" });
     this.services = options.informers.informer(servicesRes);
     this.nodes = options.informers.informer(nodesRes);
     const enqueue = (s: Service): void => {

@@ -80,7 +80,7 @@ export class StatefulSetController {
     this.ownsInformers = !options.informers;
     this.informers = options.informers ?? new InformerFactory({ client: this.client, clock: this.clock });
     this.events = options.events ?? new EventRecorder({ client: this.client, component: "statefulset-controller", clock: this.clock });
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "statefulset" });
     this.setInformer = this.informers.informer(statefulsets);
     this.podInformer = this.informers.informer(pods);
     this.revisionInformer = this.informers.informer(revisions);

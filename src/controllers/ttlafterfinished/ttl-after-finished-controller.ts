@@ -39,7 +39,7 @@ export class TtlAfterFinishedController {
     this.options = options;
     this.client = options.client;
     this.clock = options.clock ?? realClock;
-    this.queue = new WorkQueue({ clock: this.clock });
+    this.queue = new WorkQueue({ clock: this.clock, name: "ttl_jobs_to_delete" });
     this.jobs = options.informers.informer(jobsRes);
     const enqueue = (j: Job): void => {
       if (!j.metadata.deletionTimestamp && expiresAtMs(j) !== undefined) this.queue.add(keyOf(j));

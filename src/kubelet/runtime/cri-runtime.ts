@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { RuntimeError } from "./runtime.js";
+import type { ListContainerStatsRequest, ListContainerStatsResponse, ListPodSandboxStatsRequest, ListPodSandboxStatsResponse } from "./stats-types.js";
 import type {
   AttachRequest,
   AttachResponse,
@@ -263,6 +264,12 @@ export class CriRuntime implements ContainerRuntime {
   }
   portForward(req: PortForwardRequest, opts?: CallOptions): Promise<PortForwardResponse> {
     return this.call("runtime", "PortForward", req, opts);
+  }
+  listContainerStats(req: ListContainerStatsRequest = {}, opts?: CallOptions): Promise<ListContainerStatsResponse> {
+    return this.call("runtime", "ListContainerStats", req, opts);
+  }
+  listPodSandboxStats(req: ListPodSandboxStatsRequest = {}, opts?: CallOptions): Promise<ListPodSandboxStatsResponse> {
+    return this.call("runtime", "ListPodSandboxStats", req, opts);
   }
 
   // ---- ImageService ----

@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { realClock } from "../../client/index.js";
 import type { Clock, Timer } from "../../client/index.js";
 import { normalizeImageRef } from "./image-ref.js";
+import type { ContainerStats, ListContainerStatsRequest, ListContainerStatsResponse, ListPodSandboxStatsRequest, ListPodSandboxStatsResponse, PodSandboxStats } from "./stats-types.js";
 import {
   ContainerState,
   NamespaceMode,
@@ -129,6 +130,25 @@ export interface FakeRuntimeOptions {
   /** Runtime name and version reported by `version`. */
   runtimeName?: string;
   runtimeVersion?: string;
+  /**
+   * What a running container uses, for ListContainerStats/ListPodSandboxStats (and so
+   * /stats/summary, kubectl top, the HPA). Default: a small steady figure derived from
+   * the container's name (`syntheticUsage`), as `k8ts sim` nodes report.
+   */
+  usage?: (ctx: FakeContainerContext) => FakeUsage;
+}
+
+/** A container's steady resource use: CPU in nano-cores (1e9 = one core) and memory working set in bytes. */
+export interface FakeUsage {
+  nanoCores: number;
+  workingSetBytes: number;
+}
+
+/** Plausible small figures, stable per container name: 1–50m CPU, 4–64 MiB memory. */
+export function syntheticUsage(ctx: FakeContainerContext): FakeUsage {
+  let h = 2166136261;
+  for (const ch of `${ctx.sandbox.metadata?.namespace ?? ""}/${ctx.sandbox.metadata?.name ?? ""}/${ctx.config.metadata?.name ?? ""}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return { nanoCores: (1 + (h % 50)) * 1e6, workingSetBytes: (4 + ((h >>> 8) % 61)) * 1024 * 1024 };
 }
 
 /** A call made to the fake, for assertions. */
@@ -576,6 +596,68 @@ export class FakeRuntime implements ContainerRuntime {
     this.enter(method, req);
     if (!this.sandboxes.has(req.podSandboxId)) throw err(method, "notFound", `failed to find sandbox "${req.podSandboxId}": not found`);
     return { url: `${this.streamingBase()}/portforward/${newId().slice(0, 8)}` };
+  }
+
+  async listContainerStats(req: ListContainerStatsRequest = {}): Promise<ListContainerStatsResponse> {
+    this.enter("listContainerStats", req);
+    const f = req.filter;
+    const stats: ContainerStats[] = [];
+    for (const c of this.containers.values()) {
+      if (f?.id && c.id !== f.id) continue;
+      if (f?.podSandboxId && c.sandboxId !== f.podSandboxId) continue;
+      if (f?.labelSelector && !labelsMatch(c.config.labels, f.labelSelector)) continue;
+      stats.push(this.containerStats(c));
+    }
+    return { stats };
+  }
+
+  async listPodSandboxStats(req: ListPodSandboxStatsRequest = {}): Promise<ListPodSandboxStatsResponse> {
+    this.enter("listPodSandboxStats", req);
+    const f = req.filter;
+    const stats: PodSandboxStats[] = [];
+    const now = this.nowNanos();
+    for (const s of this.sandboxes.values()) {
+      if (s.state !== PodSandboxState.SANDBOX_READY) continue;
+      if (f?.id && s.id !== f.id) continue;
+      if (f?.labelSelector && !labelsMatch(s.config.labels, f.labelSelector)) continue;
+      const containers = [...this.containers.values()].filter((c) => c.sandboxId === s.id && c.state === ContainerState.CONTAINER_RUNNING).map((c) => this.containerStats(c));
+      let cpu = 0n;
+      let mem = 0n;
+      for (const c of containers) {
+        cpu += BigInt(c.cpu?.usageCoreNanoSeconds?.value ?? "0");
+        mem += BigInt(c.memory?.workingSetBytes?.value ?? "0");
+      }
+      stats.push({
+        attributes: { id: s.id, metadata: s.config.metadata, labels: { ...s.config.labels }, annotations: { ...s.config.annotations } },
+        linux: {
+          cpu: { timestamp: now, usageCoreNanoSeconds: { value: String(cpu) } },
+          memory: { timestamp: now, workingSetBytes: { value: String(mem) }, usageBytes: { value: String(mem) } },
+          network: { timestamp: now, defaultInterface: { name: "eth0", rxBytes: { value: "0" }, rxErrors: { value: "0" }, txBytes: { value: "0" }, txErrors: { value: "0" } }, interfaces: [] },
+          process: { timestamp: now, processCount: { value: String(containers.length) } },
+          containers,
+        },
+      });
+    }
+    return { stats };
+  }
+
+  /** Cumulative CPU is the steady rate times the time run so far; memory is the steady figure while running. */
+  private containerStats(c: FakeContainer): ContainerStats {
+    const now = this.nowNanos();
+    const sandbox = this.sandboxes.get(c.sandboxId);
+    const ctx: FakeContainerContext = { config: c.config, sandbox: sandbox?.config ?? { metadata: { name: "", uid: "", namespace: "", attempt: 0 } }, attempt: c.config.metadata?.attempt ?? 0 };
+    const usage = (this.opts.usage ?? syntheticUsage)(ctx);
+    const running = c.state === ContainerState.CONTAINER_RUNNING;
+    const started = BigInt(c.startedAt);
+    const end = running ? BigInt(now) : BigInt(c.finishedAt);
+    const ranNs = started > 0n && end > started ? end - started : 0n;
+    const cpuTotal = (ranNs * BigInt(Math.round(usage.nanoCores))) / 1_000_000_000n;
+    return {
+      attributes: { id: c.id, metadata: { attempt: 0, ...c.config.metadata }, labels: { ...c.config.labels }, annotations: { ...c.config.annotations } },
+      cpu: { timestamp: now, usageCoreNanoSeconds: { value: String(cpuTotal) }, usageNanoCores: { value: String(running ? Math.round(usage.nanoCores) : 0) } },
+      memory: { timestamp: now, workingSetBytes: { value: String(running ? usage.workingSetBytes : 0) }, usageBytes: { value: String(running ? usage.workingSetBytes : 0) } },
+      writableLayer: { timestamp: now, fsId: { mountpoint: "/var/lib/k8ts/fake" }, usedBytes: { value: "8192" }, inodesUsed: { value: "4" } },
+    };
   }
 
   // ---- ImageService ----

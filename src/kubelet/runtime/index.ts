@@ -96,7 +96,27 @@ export {
   SecurityProfileType,
 } from "./runtime.js";
 export { normalizeImageRef } from "./image-ref.js";
-export { FakeRuntime } from "./fake-runtime.js";
+export { FakeRuntime, syntheticUsage } from "./fake-runtime.js";
+export type {
+  UInt64Value,
+  CpuUsage,
+  MemoryUsage,
+  FilesystemUsage,
+  ContainerAttributes,
+  ContainerStats,
+  ContainerStatsFilter,
+  ListContainerStatsRequest,
+  ListContainerStatsResponse,
+  NetworkInterfaceUsage,
+  NetworkUsage,
+  ProcessUsage,
+  LinuxPodSandboxStats,
+  PodSandboxAttributes,
+  PodSandboxStats,
+  PodSandboxStatsFilter,
+  ListPodSandboxStatsRequest,
+  ListPodSandboxStatsResponse,
+} from "./stats-types.js";
 export type {
   FakeRuntimeOptions,
   FakeContainerBehavior,
@@ -105,6 +125,7 @@ export type {
   FakeBehaviorSpec,
   FakeExecResult,
   FakeCall,
+  FakeUsage,
 } from "./fake-runtime.js";
 export { CriRuntime, locateCriProto, grpcTarget, DEFAULT_RUNTIME_REQUEST_TIMEOUT_MS } from "./cri-runtime.js";
 export type { CriRuntimeOptions, CriStartOptions } from "./cri-runtime.js";

@@ -18,6 +18,8 @@
 // Fields that are unset in a reply are filled with proto3 defaults ("" / 0 / [] /
 // {}), except message-typed fields, which may be null or undefined.
 
+import type { ListContainerStatsRequest, ListContainerStatsResponse, ListPodSandboxStatsRequest, ListPodSandboxStatsResponse } from "./stats-types.js";
+
 /**
  * A CRI v1 container runtime: containerd through gRPC (`CriRuntime`) or an in-memory
  * stand-in (`FakeRuntime`, for unit tests and `k8ts sim`).
@@ -76,6 +78,10 @@ export interface ContainerRuntime {
   exec(req: ExecRequest, opts?: CallOptions): Promise<ExecResponse>;
   attach(req: AttachRequest, opts?: CallOptions): Promise<AttachResponse>;
   portForward(req: PortForwardRequest, opts?: CallOptions): Promise<PortForwardResponse>;
+  /** Per-container CPU, memory and writable-layer usage (stats-types.ts). */
+  listContainerStats(req?: ListContainerStatsRequest, opts?: CallOptions): Promise<ListContainerStatsResponse>;
+  /** Per-sandbox CPU, memory, network and process counts, with its containers' stats. */
+  listPodSandboxStats(req?: ListPodSandboxStatsRequest, opts?: CallOptions): Promise<ListPodSandboxStatsResponse>;
   // ImageService
   pullImage(req: PullImageRequest, opts?: CallOptions): Promise<PullImageResponse>;
   imageStatus(req: ImageStatusRequest, opts?: CallOptions): Promise<ImageStatusResponse>;

@@ -8,6 +8,7 @@ import { ContainerState, type ContainerRuntime } from "../runtime/index.js";
 import { podNameLabel, podNamespaceLabel, containerNameLabel, podUidLabel } from "../pods/labels.js";
 import { readContainerLog, type ContainerLogOptions } from "./container-log.js";
 import { proxyStream, writeHttpError, type StreamTarget } from "./stream-proxy.js";
+import { resourceMetricsText, type Summary } from "../stats/index.js";
 
 /** The client certificate the API server presents to kubelets (kubeadm's name). */
 export const apiserverKubeletClientCN = "kube-apiserver-kubelet-client";
@@ -26,6 +27,10 @@ export interface KubeletServerOptions {
   /** Who may call (by certificate CN or O): default the API server's kubelet client and system:masters. */
   allowed?: (user: { name: string; groups: string[] }) => boolean;
   onError?: (err: unknown) => void;
+  /** The node's Summary (GET /stats/summary, /metrics/resource); absent: 404 as a kubelet without stats. */
+  stats?: { summary(): Promise<Summary> };
+  /** GET /metrics: the agent's Prometheus text and its content type. */
+  metrics?: () => Promise<{ contentType: string; text: string }>;
 }
 
 export interface RunningKubeletServer {
@@ -44,6 +49,7 @@ const defaultAllowed = (u: { name: string; groups: string[] }) => u.name === api
  *   /exec/{ns}/{pod}/{container}?command=…&stdin&stdout&stderr&tty   (upgrade)
  *   /attach/{ns}/{pod}/{container}?stdin&stdout&stderr&tty            (upgrade)
  *   /portForward/{ns}/{pod}                                           (upgrade)
+ *   GET /stats/summary[?only_cpu_and_memory=true], /metrics/resource, /metrics
  * Streams go to the CRI streaming server (see stream-proxy.ts).
  */
 export async function startKubeletServer(options: KubeletServerOptions): Promise<RunningKubeletServer> {
@@ -104,6 +110,27 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, o: KubeletSe
   const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
   if (url.pathname === "/healthz") return void res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" }).end("ok");
   if (parts[0] === "containerLogs" && parts.length === 4 && req.method === "GET") return containerLogs(req, res, o, parts[1]!, parts[2]!, parts[3]!, url.searchParams);
+  if (req.method === "GET" && o.stats && (url.pathname === "/stats/summary" || url.pathname === "/stats/summary/")) {
+    req.resume();
+    const summary = await o.stats.summary();
+    const body = url.searchParams.get("only_cpu_and_memory") === "true" ? onlyCpuAndMemory(summary) : summary;
+    return void res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(body, null, 2));
+  }
+  if (req.method === "GET" && o.stats && url.pathname === "/metrics/resource") {
+    req.resume();
+    let summary: Summary | undefined;
+    try {
+      summary = await o.stats.summary();
+    } catch (err) {
+      o.onError?.(err);
+    }
+    return void res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }).end(resourceMetricsText(summary));
+  }
+  if (req.method === "GET" && o.metrics && url.pathname === "/metrics") {
+    req.resume();
+    const m = await o.metrics();
+    return void res.writeHead(200, { "Content-Type": m.contentType }).end(m.text);
+  }
   if ((parts[0] === "exec" || parts[0] === "attach" || parts[0] === "portForward") && !req.headers.upgrade) {
     req.resume();
     return void res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8" }).end("Upgrade request required\n");
@@ -226,6 +253,20 @@ async function serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, 
     target = { kind, url: resp.url, ...flags };
   }
   proxyStream(req, socket, head, target);
+}
+
+/** ?only_cpu_and_memory=true (upstream's handleSummary): node and pods with CPU and memory only. */
+function onlyCpuAndMemory(s: Summary): Summary {
+  return {
+    node: { nodeName: s.node.nodeName, startTime: s.node.startTime, cpu: s.node.cpu, memory: s.node.memory },
+    pods: s.pods.map((p) => ({
+      podRef: p.podRef,
+      startTime: p.startTime,
+      cpu: p.cpu,
+      memory: p.memory,
+      containers: p.containers.map((c) => ({ name: c.name, startTime: c.startTime, cpu: c.cpu, memory: c.memory })),
+    })),
+  };
 }
 
 function isTrue(v: string | null): boolean {
