@@ -2,7 +2,7 @@
 export type { KubeObject, KubeList, ObjectMeta, ListMeta, OwnerReference, ManagedFieldsEntry, GroupVersionKind, GroupVersionResource } from "./object.js";
 export { apiVersionOf, parseApiVersion } from "./object.js";
 export type { Schema, Definitions } from "./schema.js";
-export type { ResourceType, Verb, Subresources, CustomSubresource, ConnectSubresource, ConnectRequest, ConnectLocation, SubresourceAction, WriteContext, Strategy, TableColumn, TableConvertor, Allocator, Allocation, ClaimResult } from "./resource-type.js";
+export type { ResourceType, Verb, Subresources, CustomSubresource, ConnectSubresource, ConnectRequest, ConnectLocation, SubresourceAction, WriteContext, Strategy, TableColumn, TableConvertor, Allocator, Allocation, ClaimResult, RequestEnv, TokenServices, ServiceAccountTokenClaims, TokenReviewResult } from "./resource-type.js";
 export { allVerbs } from "./resource-type.js";
 export type { RestRequest, RestResponse, RestHandler, HttpMethod, UserInfo, WatchEventBody } from "./rest.js";
 export { findUnknownFields, pruneUnknownFields, checkTypes, normalizeNulls, resolveSchema, strictDecodingMessage, unknownFieldWarning } from "./schema-check.js";
@@ -29,6 +29,6 @@ export { autoscalingV1Resources, horizontalPodAutoscalersResource, scaleDefiniti
 export type { HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, Scale, ScaleSpec, ScaleStatus } from "./autoscaling/v1/index.js";
 export { policyV1Resources, podDisruptionBudgetsResource, evictionDefinitions } from "./policy/v1/index.js";
 export type { PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from "./policy/v1/index.js";
-export { authenticationV1Resources, selfSubjectReviewsResource, reviewSelf } from "./authentication/v1/index.js";
-export type { SelfSubjectReview, SelfSubjectReviewStatus } from "./authentication/v1/index.js";
+export { authenticationV1Resources, selfSubjectReviewsResource, reviewSelf, tokenReviewsResource, defaultTokenExpirationSeconds, minTokenExpirationSeconds } from "./authentication/v1/index.js";
+export type { SelfSubjectReview, SelfSubjectReviewStatus, TokenRequest, TokenReview, BoundObjectReference } from "./authentication/v1/index.js";
 export { decodeKubernetesProtobuf } from "./protobuf/index.js";

@@ -1,4 +1,5 @@
-import type { KindRegistry, RestHandler } from "../api/index.js";
+import type { KindRegistry, RestHandler, TokenServices } from "../api/index.js";
+import { bootstrapTokenAuthenticator, serviceAccountTokens, type ServiceAccountTokenOptions, type ServiceAccountTokens } from "./tokens/index.js";
 import { decodeKubernetesProtobuf } from "../api/index.js";
 import type { Store } from "../storage/index.js";
 import { ApiServer } from "./api-server.js";
@@ -32,6 +33,8 @@ export interface StartApiServerOptions {
   advertiseAddress?: string;
   /** The client certificate for kubelets (logs, exec, attach, port-forward, nodes/proxy). */
   kubeletClient?: KubeletClientTls;
+  /** Service-account token signing (--service-account-key-file, --service-account-issuer, --api-audiences); without a key, one for this process only. */
+  serviceAccount?: Pick<ServiceAccountTokenOptions, "signingKey" | "publicKeys" | "issuer" | "apiAudiences">;
 }
 
 export interface RunningApiServer {
@@ -39,13 +42,18 @@ export interface RunningApiServer {
   url: string;
   /** The in-process transport: the same handler the HTTPS edge calls. */
   handler: RestHandler;
+  /** Service-account tokens: the legacy Secret token signer for the tokens controller. */
+  serviceAccountTokens: ServiceAccountTokens;
   close(): Promise<void>;
 }
 
 /** Builds the API server, bootstraps a new cluster's objects and serves it over HTTPS. */
 export async function startApiServer(options: StartApiServerOptions): Promise<RunningApiServer> {
   const allocationPools = servicePoolsOf(options.serviceNetwork);
-  const apiServer = createApiServer({ ...options, allocationPools });
+  // Bearer tokens: service-account JWTs first, then join tokens (bootstrap-token Secrets, then the caller's).
+  const others = [bootstrapTokenAuthenticator(options), ...(options.tokens ? [options.tokens] : [])];
+  const saTokens = serviceAccountTokens({ store: options.store, registry: options.registry, ...options.serviceAccount, others });
+  const apiServer = createApiServer({ ...options, allocationPools, tokenServices: saTokens });
   await repairAllocations(options.store, options.registry);
   await bootstrapCluster(apiServer.handle);
   const stop = new AbortController();
@@ -55,9 +63,9 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     tls: options.tls,
     host: options.host,
     port: options.port,
-    tokens: options.tokens,
+    tokens: saTokens.authenticate,
     decodeProtobuf: (raw) => decodeKubernetesProtobuf(raw, options.registry),
-    upgrade: connectUpgradeHandler({ parts: apiServer.parts, tls: options.kubeletClient, tokens: options.tokens }),
+    upgrade: connectUpgradeHandler({ parts: apiServer.parts, tls: options.kubeletClient, tokens: saTokens.authenticate }),
   });
   try {
     await reconcileKubernetesService(apiServer.handle, {
@@ -73,6 +81,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   return {
     url: edge.url,
     handler: apiServer.handle,
+    serviceAccountTokens: saTokens,
     close: () => {
       stop.abort();
       return edge.close();
@@ -87,6 +96,8 @@ export function createApiServer(options: {
   now?: () => Date;
   allocationPools?: ReadonlyMap<string, AllocationPool>;
   kubeletClient?: KubeletClientTls;
+  /** TokenRequest signing and TokenReview (see tokens/). */
+  tokenServices?: TokenServices;
 }): ApiServer {
   return new ApiServer({
     store: options.store,
@@ -94,6 +105,7 @@ export function createApiServer(options: {
     watch: options.watch,
     now: options.now,
     allocationPools: options.allocationPools,
+    tokens: options.tokenServices,
     extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry), connectRoute({ store: options.store, registry: options.registry }, options.kubeletClient)],
   });
 }

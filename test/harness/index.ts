@@ -4,3 +4,5 @@ export { startK8tsServer, kubectl, run, freePort, repoRoot, k8tsBin, kubectlBin,
 export type { K8tsServerProcess, RunResult } from "./k8ts-process.js";
 export { startFakeNodes } from "./fake-nodes.js";
 export type { FakeNodes, FakeNodesOptions } from "./fake-nodes.js";
+export { startEtcdCluster, etcdAvailable } from "./etcd-cluster.js";
+export type { EtcdCluster, EtcdMember } from "./etcd-cluster.js";

@@ -10,12 +10,13 @@ import { fillCreateMeta, generateNameSuffix } from "../object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "../object-store.js";
 import { isDryRun } from "../query.js";
 import { respondObject } from "../respond.js";
+import { requestEnv } from "../request-env.js";
 
 export async function createObject(ctx: VerbContext): Promise<RestResponse> {
   const { obj, warnings } = decodeBody(ctx, ctx.req.body);
   // Review kinds (SelfSubjectReview…) are answered, never stored.
   const respond = ctx.rt.strategy?.respondToCreate;
-  if (respond) return respondObject(ctx, 201, respond(obj, ctx.req.user), warningHeaders(warnings));
+  if (respond) return respondObject(ctx, 201, await respond(obj, ctx.req.user, requestEnv(ctx)), warningHeaders(warnings));
   const created = await createDecoded(ctx, obj);
   return respondObject(ctx, 201, created, warningHeaders(warnings));
 }
