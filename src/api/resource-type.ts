@@ -95,7 +95,46 @@ export interface CustomSubresource {
   create?(parent: KubeObject, body: KubeObject): SubresourceAction;
   /** For update (PUT): the parent as it should be stored, given the current parent and the body (e.g. namespaces/finalize). */
   update?(parent: KubeObject, body: KubeObject): KubeObject;
+  /**
+   * For create answered without changing the parent (serviceaccounts/token): the body of
+   * the 201 answer, given the parent as stored and the request body. Throw an ApiError to refuse.
+   */
+  respond?(parent: KubeObject, body: KubeObject, env: RequestEnv): Promise<KubeObject>;
 }
+
+/**
+ * What the server lends an entry that answers a request itself (reviews,
+ * serviceaccounts/token): who asks, the time, reads of other objects, and the server's
+ * credential services. Services a server was started without are undefined.
+ */
+export interface RequestEnv {
+  user: UserInfo | undefined;
+  now: Date;
+  /** Reads one object as stored; undefined when absent. */
+  get(ref: { group: string; version: string; plural: string; namespace?: string; name: string }): Promise<KubeObject | undefined>;
+  tokens?: TokenServices;
+}
+
+/** The server's service-account token signer and its token authenticators (TokenRequest, TokenReview). */
+export interface TokenServices {
+  /** Signs a service-account token with these claims; `expirationSeconds` counted from `now`. */
+  issue(claims: ServiceAccountTokenClaims): Promise<string>;
+  /** The audiences the API server identifies as (--api-audiences): a token without audiences gets these. */
+  apiAudiences: readonly string[];
+  /** Who a bearer token belongs to, for these audiences (empty: the API's); undefined with a reason when not authenticated. */
+  review(token: string, audiences: readonly string[]): Promise<TokenReviewResult>;
+}
+
+export interface ServiceAccountTokenClaims {
+  serviceAccount: { namespace: string; name: string; uid: string };
+  audiences: readonly string[];
+  expirationSeconds: number;
+  pod?: { name: string; uid: string };
+  secret?: { name: string; uid: string };
+  node?: { name: string; uid: string };
+}
+
+export type TokenReviewResult = { authenticated: true; user: UserInfo; audiences: string[] } | { authenticated: false; error: string };
 
 export type SubresourceAction =
   | { action: "update"; object: KubeObject; response?: unknown }
@@ -145,7 +184,7 @@ export interface Strategy {
    * subjectaccessreviews): after decoding, defaulting and validation, create answers 201
    * with what this returns, given the requesting user, and writes nothing.
    */
-  respondToCreate?(obj: KubeObject, user: UserInfo | undefined): KubeObject;
+  respondToCreate?(obj: KubeObject, user: UserInfo | undefined, env: RequestEnv): KubeObject | Promise<KubeObject>;
   /**
    * Claims, through `allocator`, the cluster-wide unique values this write needs and
    * fills them in (a Service's ClusterIPs and NodePorts). Runs after validation, on

@@ -73,8 +73,10 @@ describe("poddisruptionbudgets", () => {
 });
 
 describe("selfsubjectreviews", () => {
-  it("answers with the requesting user", () => {
-    const review = selfSubjectReviewsResource.strategy!.respondToCreate!({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview", metadata: {} }, { username: "admin", groups: ["system:masters", "system:authenticated"] });
+  it("answers with the requesting user", async () => {
+    const user = { username: "admin", groups: ["system:masters", "system:authenticated"] };
+    const env = { user, now: new Date(), get: async () => undefined };
+    const review = await selfSubjectReviewsResource.strategy!.respondToCreate!({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview", metadata: {} }, user, env);
     assert.deepEqual(review.status, { userInfo: { username: "admin", groups: ["system:masters", "system:authenticated"] } });
   });
 });

@@ -1,4 +1,4 @@
-import type { KindRegistry, RestHandler, RestRequest, RestResponse } from "../api/index.js";
+import type { KindRegistry, RestHandler, RestRequest, RestResponse, TokenServices } from "../api/index.js";
 import { ApiError, isApiError, isStoreError } from "../machinery/index.js";
 import type { Store } from "../storage/index.js";
 import type { ServerParts, VerbContext, WatchSettings } from "./context.js";
@@ -18,6 +18,7 @@ import type { AllocationPool } from "./allocation/pools.js";
 import { servicePoolsOf } from "./allocation/service-pools.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
 import { namespaceLifecycle } from "./namespace-lifecycle.js";
+import { observeRequest } from "./metrics.js";
 
 export interface ApiServerOptions {
   store: Store;
@@ -28,6 +29,8 @@ export interface ApiServerOptions {
   allocationPools?: ReadonlyMap<string, AllocationPool>;
   /** The admission chain after NamespaceLifecycle, which always runs first. */
   admission?: readonly AdmissionPlugin[];
+  /** Service-account tokens (TokenRequest, TokenReview). */
+  tokens?: TokenServices;
   /** Paths served before resources (discovery, OpenAPI…): each answers or returns undefined. */
   extraRoutes?: ((req: RestRequest) => RestResponse | undefined | Promise<RestResponse | undefined>)[];
 }
@@ -49,13 +52,14 @@ export class ApiServer {
       watch: { minTimeoutSeconds: 1800, bookmarkIntervalMs: 60_000, ...options.watch },
       allocationPools: options.allocationPools ?? servicePoolsOf(),
       admission: [namespaceLifecycle, ...(options.admission ?? [])],
+      tokens: options.tokens,
     };
     this.extraRoutes = options.extraRoutes ?? [];
   }
 
   readonly handle: RestHandler = async (req) => {
     try {
-      return await this.route(req);
+      return await observeRequest(req, (r) => this.route(r));
     } catch (err) {
       return errorResponse(err);
     }

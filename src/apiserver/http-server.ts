@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import type { HttpMethod, RestHandler, RestRequest, RestResponse } from "../api/index.js";
 import { ApiError } from "../machinery/index.js";
@@ -72,7 +73,27 @@ export async function startHttpsEdge(options: HttpsEdgeOptions): Promise<HttpsEd
   };
 }
 
-const anonymousPaths = /^\/(healthz|livez|readyz)(\/[a-z0-9-]+)?$/;
+/**
+ * What a request without credentials may reach (upstream's system:public-info-viewer and
+ * discovery): health, version, discovery documents and OpenAPI.
+ * Everything else is 401; so is any request whose credentials fail.
+ */
+const anonymousPaths = /^\/(healthz|livez|readyz)(\/[a-z0-9-]+)?$|^\/version\/?$|^\/api(\/v1)?\/?$|^\/apis(\/[^/]+(\/[^/]+)?)?\/?$|^\/openapi\/v2$|^\/openapi\/v3(\/.*)?$/;
+
+/** The user of a request without credentials (upstream's anonymous authenticator). */
+export const anonymousUser = { username: "system:anonymous", groups: ["system:unauthenticated"] };
+
+/** A bearer token or a client certificate, valid or not: failing credentials never fall back to anonymous. */
+function presentsCredentials(req: IncomingMessage): boolean {
+  if (req.headers.authorization) return true;
+  const socket = req.socket as TLSSocket;
+  const cert = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
+  return !!cert && Object.keys(cert).length > 0;
+}
+
+function anonymousFor(path: string): typeof anonymousUser | undefined {
+  return anonymousPaths.test(path) ? { ...anonymousUser, groups: [...anonymousUser.groups] } : undefined;
+}
 
 async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEdgeOptions): Promise<void> {
   const url = new URL(req.url ?? "/", "https://k8ts");
@@ -83,8 +104,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEd
   // resets the connection.
   const bodyRead = readBody(req);
   bodyRead.catch(() => undefined);
-  const user = await authenticate(req, options.tokens);
-  if (!user && !anonymousPaths.test(url.pathname)) {
+  const user = (await authenticate(req, options.tokens)) ?? (presentsCredentials(req) ? undefined : anonymousFor(url.pathname));
+  if (!user) {
     await bodyRead.catch(() => undefined);
     return writeResponse(res, { status: 401, body: ApiError.unauthorized().status }, accept);
   }

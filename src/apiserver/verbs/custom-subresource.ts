@@ -4,6 +4,8 @@ import type { VerbContext } from "../context.js";
 import { guaranteedUpdate, unpinned } from "../guaranteed-update.js";
 import { respondObject } from "../respond.js";
 import { deleteOne } from "./delete.js";
+import { groupResource } from "../names.js";
+import { readObject, requestEnv } from "../request-env.js";
 
 /**
  * Subresources whose behaviour a resource entry supplies (pods/binding, pods/eviction,
@@ -17,6 +19,12 @@ export async function customSubresourceResponse(ctx: VerbContext, sub: CustomSub
   }
   const request = body as KubeObject;
   if (request.metadata === undefined) request.metadata = {};
+  if (ctx.req.method === "POST" && sub.respond) {
+    // Answered from the parent without writing it (serviceaccounts/token).
+    const parent = await readObject(ctx.server, { group: ctx.rt.group, version: ctx.rt.version, plural: ctx.rt.plural, namespace: ctx.info.namespace, name: ctx.info.name });
+    if (!parent) throw ApiError.notFound(groupResource(ctx.rt), ctx.info.name);
+    return { status: 201, body: await sub.respond(parent, request, requestEnv(ctx)) };
+  }
   if (ctx.req.method === "POST" && sub.create) {
     if (request.metadata.name && request.metadata.name !== ctx.info.name) {
       throw ApiError.badRequest(`name in URL does not match name in ${sub.kind} object`);

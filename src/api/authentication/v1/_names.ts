@@ -5,4 +5,11 @@ export const n = {
   SelfSubjectReview: p + "SelfSubjectReview",
   SelfSubjectReviewStatus: p + "SelfSubjectReviewStatus",
   UserInfo: p + "UserInfo",
+  BoundObjectReference: p + "BoundObjectReference",
+  TokenRequest: p + "TokenRequest",
+  TokenRequestSpec: p + "TokenRequestSpec",
+  TokenRequestStatus: p + "TokenRequestStatus",
+  TokenReview: p + "TokenReview",
+  TokenReviewSpec: p + "TokenReviewSpec",
+  TokenReviewStatus: p + "TokenReviewStatus",
 } as const;

@@ -6,6 +6,7 @@ import { coreV1Definitions } from "./definitions.js";
 import { core } from "./_names.js";
 import type { ServiceAccount } from "./config-types.js";
 import { validateName } from "./_validation-helpers.js";
+import { serviceAccountTokenSubresource } from "../../authentication/v1/tokenrequest.js";
 
 const asServiceAccount = (obj: KubeObject): ServiceAccount => obj as ServiceAccount;
 
@@ -19,6 +20,7 @@ export const serviceAccountsResource: ResourceType = {
   shortNames: ["sa"],
   definition: core.ServiceAccount,
   definitions: coreV1Definitions,
+  subresources: { custom: { token: serviceAccountTokenSubresource } },
   strategy: {
     validate: (obj) => validateName(obj),
     table: {
