@@ -21,6 +21,7 @@ export type { Resource } from "./resources.js";
 export { inProcessTransport, loopbackUser } from "./transport.js";
 export type { Transport } from "./transport.js";
 export { httpTransport } from "./http-transport.js";
+export { failoverTransport } from "./failover-transport.js";
 export type { HttpTransport, HttpTransportOptions } from "./http-transport.js";
 export { loadKubeconfig } from "./kubeconfig.js";
 export { realClock, FakeClock } from "./clock.js";

@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { UserInfo } from "../api/index.js";
-import { Client, httpTransport, type Client as ClientType } from "../client/index.js";
+import { Client, failoverTransport, type Client as ClientType } from "../client/index.js";
 import { startNodeAgent, type RunningNodeAgent } from "../kubelet/index.js";
 import { isProxyMode, proxyModes, startProxy, type ProxyMode } from "../proxy/index.js";
 
@@ -64,8 +64,8 @@ export function defaultNodeName(): string {
 /** `k8ts agent`: the node agent against a remote API server over HTTPS with the join token. */
 export async function runAgent(options: AgentOptions, signal: AbortSignal): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const transport = httpTransport({
-    server: options.server,
+  // --server A,B,C: the agent fails over between the servers of an HA control plane.
+  const transport = failoverTransport(options.server.split(",").map((s) => s.trim()).filter(Boolean), {
     token: `${options.token}:${options.nodeName}`,
     ca: options.caCert,
     insecureSkipTlsVerify: !options.caCert,
@@ -95,7 +95,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
 export const agentUsage = `Usage: k8ts agent --server URL --token TOKEN [flags]
 
 Agent flags:
-  --server URL                          the API server (https://host:6443)
+  --server URL[,URL...]                 the API server (https://host:6443); several servers of one cluster: fail over between them
   --token TOKEN                         the join token the server printed (DATA_DIR/join-token)
   --node-name NAME                      this node's name (default: the hostname)
   --data-dir DIR                        the agent's state (default /var/lib/k8ts as root, ~/.k8ts otherwise)

@@ -7,6 +7,7 @@ import { agentUsage, parseAgentFlags, runAgent } from "./agent.js";
 import { parseSimFlags, runSim, simUsage } from "./sim.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
 import { isProxyMode, proxyModes } from "../proxy/index.js";
+import { parseEndpoints } from "../storage/index.js";
 
 /**
  * The `k8ts` command: one program, several roles (`server` now; `agent` and `sim` later).
@@ -27,6 +28,12 @@ Server flags:
   --bind-address ADDR       address to listen on (default 127.0.0.1)
   --https-listen-port PORT  port to listen on (default 6443)
   --store ${storeBackendNames.join("|")}     the store backend (default sqlite)
+  --datastore-endpoint etcd://H:P[,H:P]  keep state in this etcd cluster instead (https://H:P for TLS); several
+                            servers on one etcd form a highly available control plane
+  --datastore-cafile FILE, --datastore-certfile FILE, --datastore-keyfile FILE   TLS files for etcd over https
+  --leader-elect true|false              run the scheduler and controller manager only while holding their
+                            kube-system Lease (default true with --datastore-endpoint, false otherwise)
+  --leader-elect-lease-duration D, --leader-elect-renew-deadline D, --leader-elect-retry-period D   (15s, 10s, 2s)
   --disable-agent           do not run a node agent in this process
   --proxy-mode nftables|iptables|userspace   how the local agent's service proxy programs the node (default nftables)
   --node-monitor-grace-period DURATION   silence after which a node is NotReady (default 50s)
@@ -98,6 +105,14 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "bind-address": { type: "string", default: "127.0.0.1" },
       "https-listen-port": { type: "string", default: "6443" },
       store: { type: "string", default: "sqlite" },
+      "datastore-endpoint": { type: "string" },
+      "datastore-cafile": { type: "string" },
+      "datastore-certfile": { type: "string" },
+      "datastore-keyfile": { type: "string" },
+      "leader-elect": { type: "string" },
+      "leader-elect-lease-duration": { type: "string" },
+      "leader-elect-renew-deadline": { type: "string" },
+      "leader-elect-retry-period": { type: "string" },
       "disable-agent": { type: "boolean", default: false },
       "proxy-mode": { type: "string" },
       "node-monitor-grace-period": { type: "string" },
@@ -156,7 +171,46 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   const kubeletPort = Number(values["kubelet-port"]);
   if (!Number.isInteger(kubeletPort) || kubeletPort < 0 || kubeletPort > 65535) throw new UsageError(`--kubelet-port: "${values["kubelet-port"]}" is not a port number`);
   options.kubeletPort = kubeletPort;
+  parseHaFlags(values, options);
   return options;
+}
+
+/** --datastore-* (etcd) and --leader-elect* into options. */
+function parseHaFlags(values: Record<string, string | boolean | undefined>, options: ServerOptions): void {
+  const str = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  const endpoint = str("datastore-endpoint");
+  if (endpoint !== undefined) {
+    try {
+      parseEndpoints(endpoint);
+    } catch (err) {
+      throw new UsageError(`--datastore-endpoint: ${(err as Error).message}`);
+    }
+    options.datastoreEndpoint = endpoint;
+    options.datastoreTls = { caFile: str("datastore-cafile"), certFile: str("datastore-certfile"), keyFile: str("datastore-keyfile") };
+  } else {
+    for (const f of ["datastore-cafile", "datastore-certfile", "datastore-keyfile"]) if (str(f) !== undefined) throw new UsageError(`--${f}: needs --datastore-endpoint`);
+  }
+  const elect = str("leader-elect");
+  if (elect !== undefined) {
+    if (elect !== "true" && elect !== "false") throw new UsageError(`--leader-elect: "${elect}" is not true or false`);
+    options.leaderElect = elect === "true";
+  }
+  const timings: NonNullable<ServerOptions["leaderElection"]> = {};
+  for (const [flag, field] of [
+    ["leader-elect-lease-duration", "leaseDurationMs"],
+    ["leader-elect-renew-deadline", "renewDeadlineMs"],
+    ["leader-elect-retry-period", "retryPeriodMs"],
+  ] as const) {
+    const text = str(flag);
+    if (text === undefined) continue;
+    const ms = parseDurationMs(text);
+    if (ms === undefined || ms <= 0) throw new UsageError(`--${flag}: "${text}" is not a duration like 15s`);
+    timings[field] = ms;
+  }
+  const t = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, ...timings };
+  if (t.leaseDurationMs <= t.renewDeadlineMs) throw new UsageError("--leader-elect-lease-duration must be greater than --leader-elect-renew-deadline");
+  if (t.renewDeadlineMs <= t.retryPeriodMs * 1.2) throw new UsageError("--leader-elect-renew-deadline must be greater than 1.2 × --leader-elect-retry-period");
+  if (Object.keys(timings).length > 0) options.leaderElection = timings;
 }
 
 /** A Go duration ("50s", "1m30s", "500ms", "1h") in milliseconds; undefined if malformed. */

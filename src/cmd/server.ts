@@ -9,7 +9,9 @@ import { startNodeAgent } from "../kubelet/index.js";
 import { startProxy, type ProxyMode } from "../proxy/index.js";
 import { startScheduler } from "../scheduler/index.js";
 import { advertiseAddressFor, defaultServiceClusterIPRange, startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
-import { MemoryStore, SqliteStore, type Store } from "../storage/index.js";
+import { EtcdStore, MemoryStore, SqliteStore, parseEndpoints, type Store } from "../storage/index.js";
+import { type LeaderElectionTimings, leaderIdentity, runLeaderElected } from "./leader.js";
+import { readFile } from "node:fs/promises";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
 import { ensurePki } from "./pki.js";
 import { ensureKubeletPki } from "./kubelet-pki.js";
@@ -53,6 +55,14 @@ export interface ServerOptions {
   clusterDomain?: string;
   /** --kubelet-port: the local agent's HTTPS port (default 10250; 0: a free port). */
   kubeletPort?: number;
+  /** --datastore-endpoint: etcd members (`etcd://h1:2379,h2:2379`, `https://…`); set, it replaces `store`. */
+  datastoreEndpoint?: string;
+  /** --datastore-cafile/--datastore-certfile/--datastore-keyfile: PEM files for etcd over https. */
+  datastoreTls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** --leader-elect: run the scheduler and controller manager only while holding their Lease (default: on with etcd). */
+  leaderElect?: boolean;
+  /** --leader-elect-lease-duration/-renew-deadline/-retry-period (default 15 s/10 s/2 s). */
+  leaderElection?: Partial<LeaderElectionTimings>;
 }
 
 export interface RunningServer {
@@ -87,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const kubeletPki = await ensureKubeletPki(pki, { nodeName });
 
   const joinToken = await ensureJoinToken(options.dataDir);
-  const store = await storeBackends[options.store](options.dataDir);
+  const store = options.datastoreEndpoint ? await openEtcd(options.datastoreEndpoint, options.datastoreTls) : await storeBackends[options.store](options.dataDir);
   let api: ApiServing;
   try {
     api = await serveApi({
@@ -113,26 +123,36 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clientKey: pki.admin.key,
   });
   log(`kubeconfig: ${kubeconfigPath}`);
-  log(`store: ${options.store}${options.store === "sqlite" ? ` (${sqlitePath(options.dataDir)})` : ""}`);
+  if (options.datastoreEndpoint) log(`store: etcd (${parseEndpoints(options.datastoreEndpoint).endpoints.join(", ")})`);
+  else log(`store: ${options.store}${options.store === "sqlite" ? ` (${sqlitePath(options.dataDir)})` : ""}`);
   log(`listening: ${api.url}`);
   log(`join token: ${joinToken} (${join(options.dataDir, "join-token")}); on another machine: k8ts agent --server ${url} --token ${joinToken}`);
 
   // The control loops talk to the API through the in-process transport: same verbs, no HTTP.
   const controllersStop = new AbortController();
   const client = new Client({ transport: inProcessTransport(api.handler) });
-  const controllersDone = startControllers({
-    client,
-    signal: controllersStop.signal,
-    nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
-    terminatedPodGCThreshold: options.terminatedPodGCThreshold,
-    onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
-  });
+  // With several servers on one etcd, only the holder of a component's Lease runs it.
+  const leaderElect = options.leaderElect ?? options.datastoreEndpoint !== undefined;
+  const identity = leaderIdentity();
+  const elected = (lease: string, run: (signal: AbortSignal) => Promise<void>): Promise<void> =>
+    leaderElect ? runLeaderElected({ client, lease, identity, timings: options.leaderElection, signal: controllersStop.signal, log, run }) : run(controllersStop.signal);
+  const controllersDone = elected("kube-controller-manager", (signal) =>
+    startControllers({
+      client,
+      signal,
+      nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
+      terminatedPodGCThreshold: options.terminatedPodGCThreshold,
+      onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
+    }),
+  );
   if (options.clusterDnsPort !== undefined) await startDns(options, client, controllersStop.signal, log);
-  const schedulerDone = startScheduler({
-    client,
-    signal: controllersStop.signal,
-    onError: (key, err) => log(`scheduler: ${key}: ${err instanceof Error ? err.message : String(err)}`),
-  }).catch((err: unknown) => log(`scheduler stopped: ${err instanceof Error ? err.message : String(err)}`));
+  const schedulerDone = elected("kube-scheduler", (signal) =>
+    startScheduler({
+      client,
+      signal,
+      onError: (key, err) => log(`scheduler: ${key}: ${err instanceof Error ? err.message : String(err)}`),
+    }),
+  ).catch((err: unknown) => log(`scheduler stopped: ${err instanceof Error ? err.message : String(err)}`));
 
   // The local node agent, over the in-process client; a machine without containerd gets one line and no agent.
   const agentStop = new AbortController();
@@ -216,6 +236,14 @@ export async function runServer(options: ServerOptions, signal: AbortSignal): Pr
 /** The database file of the sqlite backend, inside the data dir. */
 export function sqlitePath(dataDir: string): string {
   return join(dataDir, "db", "state.db");
+}
+
+/** The etcd store for --datastore-endpoint, with its client certificate files when given. */
+async function openEtcd(spec: string, tls: ServerOptions["datastoreTls"]): Promise<Store> {
+  const { endpoints } = parseEndpoints(spec);
+  const read = (file: string | undefined) => (file ? readFile(file) : Promise.resolve(undefined));
+  const [ca, cert, key] = await Promise.all([read(tls?.caFile), read(tls?.certFile), read(tls?.keyFile)]);
+  return EtcdStore.open({ endpoints, tls: { ca, cert, key } });
 }
 
 async function openSqlite(dataDir: string): Promise<Store> {
