@@ -1,4 +1,5 @@
 // The built-in resources, and a registry that serves them all.
+import { apiextensionsV1Resources } from "./apiextensions/v1/index.js";
 import { appsV1Resources } from "./apps/v1/index.js";
 import { authenticationV1Resources } from "./authentication/v1/index.js";
 import { autoscalingV1Resources } from "./autoscaling/v1/index.js";
@@ -22,6 +23,7 @@ export function builtinResources(): ResourceType[] {
     ...autoscalingV1Resources,
     ...batchV1Resources,
     ...policyV1Resources,
+    ...apiextensionsV1Resources,
     ...coordinationV1Resources,
     ...discoveryV1Resources,
   ];

@@ -32,3 +32,7 @@ export type { PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetS
 export { authenticationV1Resources, selfSubjectReviewsResource, reviewSelf, tokenReviewsResource, defaultTokenExpirationSeconds, minTokenExpirationSeconds } from "./authentication/v1/index.js";
 export type { SelfSubjectReview, SelfSubjectReviewStatus, TokenRequest, TokenReview, BoundObjectReference } from "./authentication/v1/index.js";
 export { decodeKubernetesProtobuf } from "./protobuf/index.js";
+export { apiextensionsV1Resources, apiextensionsV1Definitions, crdResource, crdCleanupFinalizer, defaultCrd, validateCrd, setCrdCondition, isConditionTrue } from "./apiextensions/v1/index.js";
+export type { CustomResourceDefinition, CustomResourceDefinitionSpec, CustomResourceDefinitionStatus, CustomResourceDefinitionNames, CustomResourceDefinitionVersion, CustomResourceDefinitionCondition, CustomResourceColumnDefinition, CustomResourceConversion, WebhookClientConfig, JSONSchemaProps, ValidationRule } from "./apiextensions/v1/index.js";
+export { customResourceTypes, storageVersionOf, validateCustomResource, validateStructuralSchema, validateSchemaValue, applySchemaDefaults, validateCelRules, compileCelRule, parseJsonPath, evaluateJsonPath, customResourceDefinitionName } from "./customresource/index.js";
+export type { CustomResourceOptions } from "./customresource/index.js";

@@ -168,6 +168,12 @@ export interface Strategy {
   gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
   /** Does this write change the spec (so generation bumps)? Defaults to "anything but metadata and status changed". */
   specChanged?(obj: KubeObject, old: KubeObject): boolean;
+  /**
+   * Custom resources: `validate` checks JSON types against the schema (422 Invalid with
+   * the field, as upstream's CRD validator), so decoding neither type-checks (400) nor
+   * normalizes nulls.
+   */
+  typesCheckedByValidation?: boolean;
   /** Set metadata.generation (1 on create, +1 on spec change), as upstream does for pods, deployments, jobs… */
   tracksGeneration?: boolean;
   /** With a status subresource, create normally drops `.status`; nodes keep what the kubelet sends. */

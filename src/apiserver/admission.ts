@@ -34,11 +34,12 @@ export function decodeBody(ctx: VerbContext, body: unknown, expect: { kind: stri
   const schema = defs[definitionFor(ctx, expect.kind)];
   const warnings: string[] = [];
   if (schema) {
-    const typeErrors = checkTypes(obj, schema, defs);
+    const typesChecked = ctx.rt.strategy?.typesCheckedByValidation === true && expect.kind === ctx.rt.kind;
+    const typeErrors = typesChecked ? [] : checkTypes(obj, schema, defs);
     if (typeErrors.length > 0) {
       throw ApiError.badRequest(`${expect.kind} in version "${ctx.rt.version}" cannot be handled as a ${expect.kind}: ${typeErrors.map(fieldErrorMessage).join(", ")}`);
     }
-    normalizeNulls(obj, schema, defs);
+    if (!typesChecked) normalizeNulls(obj, schema, defs);
     const unknown = findUnknownFields(obj, schema, defs);
     if (unknown.length > 0) {
       const mode = fieldValidation(ctx.req.query);

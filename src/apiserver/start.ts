@@ -3,6 +3,7 @@ import { bootstrapTokenAuthenticator, serviceAccountTokens, type ServiceAccountT
 import { decodeKubernetesProtobuf } from "../api/index.js";
 import type { Store } from "../storage/index.js";
 import { ApiServer } from "./api-server.js";
+import { startCrdController } from "./crd/index.js";
 import type { WatchSettings } from "./context.js";
 import { advertiseAddressFor, bootstrapCluster, reconcileKubernetesService } from "./bootstrap.js";
 import { repairAllocations } from "./allocation/repair.js";
@@ -57,6 +58,8 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   await repairAllocations(options.store, options.registry);
   await bootstrapCluster(apiServer.handle);
   const stop = new AbortController();
+  // CRDs already stored are served before the server answers; later ones within moments.
+  await startCrdController({ store: options.store, registry: options.registry, handler: apiServer.handle, signal: stop.signal });
   startCompactor(options.store, { intervalMs: options.compactionIntervalMs, signal: stop.signal, onError: (err) => console.error("k8ts apiserver: compaction:", err) });
   const edge = await startHttpsEdge({
     handler: apiServer.handle,

@@ -1,0 +1,32 @@
+/**
+ * Structural defaulting (apiextensions-apiserver pkg/apiserver/schema/defaulting): a
+ * property that is absent gets a copy of its schema's `default`, at every depth, in
+ * objects, maps (additionalProperties) and list items; defaults inside a default are
+ * filled too. A null where the schema is not nullable is as if absent (it takes the
+ * default, or is dropped), as upstream's PruneNonNullableNullsWithoutDefaults.
+ */
+import type { JSONSchemaProps } from "../apiextensions/v1/crd-types.js";
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function applyDefaults(value: unknown, s: JSONSchemaProps): void {
+  if (Array.isArray(value)) {
+    const items = Array.isArray(s.items) ? undefined : s.items;
+    if (items) for (const item of value) applyDefaults(item, items);
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [key, prop] of Object.entries(s.properties ?? {})) {
+    if (value[key] === null && !prop.nullable) {
+      if (prop.default === undefined) delete value[key];
+      else value[key] = structuredClone(prop.default);
+    }
+    if (!(key in value) && prop.default !== undefined) value[key] = structuredClone(prop.default);
+    if (key in value) applyDefaults(value[key], prop);
+  }
+  if (typeof s.additionalProperties === "object") {
+    for (const key of Object.keys(value)) if (!s.properties?.[key]) applyDefaults(value[key], s.additionalProperties);
+  }
+}

@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { RestRequest, RestResponse } from "../../src/api/index.js";
+import { startTestApiServer, type TestApiServer } from "../harness/index.js";
+import { cronTabCrd } from "./_crd-fixtures.js";
+
+const admin = { username: "admin", groups: ["system:masters", "system:authenticated"] };
+const crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+const ctPath = "/apis/stable.example.com/v1/namespaces/default/crontabs";
+
+describe("CustomResourceDefinitions (in-process API server)", () => {
+  let server: TestApiServer;
+  const call = (req: Partial<RestRequest> & { method: RestRequest["method"]; path: string }): Promise<RestResponse> => server.handler({ query: {}, user: admin, ...req });
+  const body = (res: RestResponse) => res.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads nested JSON
+
+  async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
+    for (let i = 0; i < 200; i++) {
+      const v = await fn();
+      if (v !== undefined) return v;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  before(async () => {
+    server = await startTestApiServer({ store: "memory" });
+  });
+  after(() => server.close());
+
+  it("establishes a new CRD and serves its resource", async () => {
+    const res = await call({ method: "POST", path: crdPath, body: cronTabCrd() });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.deepEqual(body(res).status.storedVersions, ["v1"]);
+    assert.equal(body(res).spec.names.listKind, "CronTabList");
+    const crd = await until(async () => {
+      const got = body(await call({ method: "GET", path: `${crdPath}/crontabs.stable.example.com` }));
+      return got.status?.conditions?.some((c: { type: string; status: string }) => c.type === "Established" && c.status === "True") ? got : undefined;
+    }, "Established");
+    assert.deepEqual(crd.status.acceptedNames.plural, "crontabs");
+    assert.ok(crd.status.conditions.some((c: { type: string; reason: string }) => c.type === "NamesAccepted" && c.reason === "NoConflicts"));
+    const discovery = body(await call({ method: "GET", path: "/apis/stable.example.com/v1" }));
+    const names = discovery.resources.map((r: { name: string }) => r.name).sort();
+    assert.deepEqual(names, ["crontabs", "crontabs/scale", "crontabs/status"]);
+  });
+
+  it("refuses a CRD whose name is not plural.group, with upstream's message", async () => {
+    const bad = cronTabCrd();
+    (bad.metadata as { name: string }).name = "wrong.stable.example.com";
+    const res = await call({ method: "POST", path: crdPath, body: bad });
+    assert.equal(res.status, 422);
+    assert.match(body(res).message, /metadata.name: Invalid value: "wrong.stable.example.com": must be spec.names.plural\+"."\+spec.group/);
+  });
+
+  it("creates an object with defaults, prunes unknown fields, and refuses schema violations", async () => {
+    const created = await call({ method: "POST", path: ctPath, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "a" }, spec: { cronSpec: "* * * * */5", unknownField: 1, extra: { kept: true } } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual(body(created).spec, { cronSpec: "* * * * */5", image: "busybox", replicas: 1, maxReplicas: 5, extra: { kept: true } });
+    assert.equal(body(created).metadata.generation, 1);
+
+    const bad = await call({ method: "POST", path: ctPath, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "b" }, spec: { cronSpec: "x", replicas: "3", size: "XL", tags: ["a", "a"] } } });
+    assert.equal(bad.status, 422);
+    const msg: string = body(bad).message;
+    assert.match(msg, /^CronTab.stable.example.com "b" is invalid: \[/);
+    assert.match(msg, /spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"/);
+    assert.match(msg, /spec.size: Unsupported value: "XL": supported values: "S", "M", "L"/);
+    assert.match(msg, /spec.cronSpec: Invalid value: "x": spec.cronSpec in body should match/);
+    assert.match(msg, /spec.tags\[1\]: Duplicate value: "a"/);
+    assert.equal((await call({ method: "GET", path: `${ctPath}/b` })).status, 404);
+
+    const strict = await call({ method: "POST", path: ctPath, query: { fieldValidation: "Strict" }, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "c" }, spec: { cronSpec: "* * * * *", bogus: 1 } } });
+    assert.equal(strict.status, 400);
+    assert.equal(body(strict).message, 'strict decoding error: unknown field "spec.bogus"');
+  });
+
+  it("refuses a CEL rule violation with its message, and checks transition rules on update", async () => {
+    const res = await call({ method: "POST", path: ctPath, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "cel" }, spec: { cronSpec: "* * * * *", replicas: 8, maxReplicas: 5 } } });
+    assert.equal(res.status, 422);
+    assert.equal(body(res).message, 'CronTab.stable.example.com "cel" is invalid: spec: Invalid value: "object": replicas must not exceed maxReplicas');
+    const patch = await call({ method: "PATCH", path: `${ctPath}/a`, contentType: "application/merge-patch+json", body: { spec: { image: "nginx" } } });
+    assert.equal(patch.status, 422);
+    assert.match(body(patch).message, /spec: Invalid value: "object": image is immutable/);
+  });
+
+  it("keeps spec and status apart through the status subresource, and serves scale", async () => {
+    const st = await call({ method: "PATCH", path: `${ctPath}/a/status`, contentType: "application/merge-patch+json", body: { spec: { replicas: 9 }, status: { replicas: 2, labelSelector: "app=x" } } });
+    assert.equal(st.status, 200, JSON.stringify(st.body));
+    assert.equal(body(st).spec.replicas, 1);
+    assert.equal(body(st).status.replicas, 2);
+    const main = await call({ method: "PATCH", path: `${ctPath}/a`, contentType: "application/merge-patch+json", body: { spec: { replicas: 3 }, status: { replicas: 7 } } });
+    assert.equal(body(main).spec.replicas, 3);
+    assert.equal(body(main).status.replicas, 2);
+    assert.equal(body(main).metadata.generation, 2);
+    const scale = body(await call({ method: "GET", path: `${ctPath}/a/scale` }));
+    assert.deepEqual([scale.kind, scale.spec.replicas, scale.status.replicas, scale.status.selector], ["Scale", 3, 2, "app=x"]);
+    const put = await call({ method: "PUT", path: `${ctPath}/a/scale`, body: { apiVersion: "autoscaling/v1", kind: "Scale", metadata: { name: "a" }, spec: { replicas: 4 } } });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(body(await call({ method: "GET", path: `${ctPath}/a` })).spec.replicas, 4);
+  });
+
+  it("prints additionalPrinterColumns in Table output", async () => {
+    const res = await call({ method: "GET", path: ctPath, accept: "application/json;as=Table;v=v1;g=meta.k8s.io" });
+    const table = body(res);
+    assert.deepEqual(table.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Spec", "Replicas", "Age"]);
+    assert.deepEqual(table.rows[0].cells.slice(0, 3), ["a", "* * * * */5", 4]);
+    assert.match(table.rows[0].cells[3], /^\d+s$/);
+  });
+
+  it("deletes every object when the CRD is deleted, then the CRD and its resource", async () => {
+    const del = await call({ method: "DELETE", path: `${crdPath}/crontabs.stable.example.com` });
+    assert.equal(del.status, 200);
+    assert.ok(body(del).metadata.finalizers.includes("customresourcecleanup.apiextensions.k8s.io"));
+    assert.ok(body(del).status.conditions.some((c: { type: string }) => c.type === "Terminating"));
+    await until(async () => ((await call({ method: "GET", path: `${crdPath}/crontabs.stable.example.com` })).status === 404 ? true : undefined), "CRD gone");
+    await until(async () => ((await call({ method: "GET", path: ctPath })).status === 404 ? true : undefined), "resource unregistered");
+    assert.equal((await server.store.range("/registry/stable.example.com/crontabs/")).kvs.length, 0);
+  });
+});
