@@ -27,6 +27,8 @@ export { eventsV1Resources, eventsV1EventsResource } from "./events/v1/index.js"
 export type { EventsV1Event, EventsV1EventSeries } from "./events/v1/index.js";
 export { autoscalingV1Resources, horizontalPodAutoscalersResource, scaleDefinitions } from "./autoscaling/v1/index.js";
 export type { HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, Scale, ScaleSpec, ScaleStatus } from "./autoscaling/v1/index.js";
+export { metricsV1beta1Resources, metricsV1beta1Definitions, nodeMetricsResource, podMetricsResource } from "./metrics/v1beta1/index.js";
+export type { NodeMetrics, PodMetrics, ContainerMetrics, ResourceMetricsSource } from "./metrics/v1beta1/index.js";
 export { policyV1Resources, podDisruptionBudgetsResource, evictionDefinitions } from "./policy/v1/index.js";
 export type { PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from "./policy/v1/index.js";
 export { authenticationV1Resources, selfSubjectReviewsResource, reviewSelf, tokenReviewsResource, defaultTokenExpirationSeconds, minTokenExpirationSeconds } from "./authentication/v1/index.js";

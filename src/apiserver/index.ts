@@ -9,3 +9,4 @@ export { bootstrapCluster, systemNamespaces, systemUser, advertiseAddressFor } f
 export { defaultServiceClusterIPRange, defaultServiceNodePortRange } from "./allocation/service-pools.js";
 export type { ServiceNetworkOptions } from "./allocation/service-pools.js";
 export { maxRequestBodyBytes } from "./http-server.js";
+export { apiserverRegistry, instrumentStore, trackStorageObjects } from "./metrics.js";

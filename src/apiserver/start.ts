@@ -1,6 +1,8 @@
 import type { KindRegistry, RestHandler, TokenServices } from "../api/index.js";
 import { bootstrapTokenAuthenticator, serviceAccountTokens, type ServiceAccountTokenOptions, type ServiceAccountTokens } from "./tokens/index.js";
-import { decodeKubernetesProtobuf } from "../api/index.js";
+import { decodeKubernetesProtobuf, metricsV1beta1Resources, type ResourceMetricsSource } from "../api/index.js";
+import { resourceMetricsRoute } from "./resource-metrics.js";
+import { metricsRoute, trackStorageObjects } from "./metrics.js";
 import type { Store } from "../storage/index.js";
 import { ApiServer } from "./api-server.js";
 import { startCrdController } from "./crd/index.js";
@@ -34,6 +36,10 @@ export interface StartApiServerOptions {
   advertiseAddress?: string;
   /** The client certificate for kubelets (logs, exec, attach, port-forward, nodes/proxy). */
   kubeletClient?: KubeletClientTls;
+  /** metrics.k8s.io/v1beta1 from this source (k8ts server's metrics pipeline); absent: the group is not served. */
+  resourceMetrics?: ResourceMetricsSource;
+  /** GET /metrics: Prometheus text of this process's components (default: the API server's own). */
+  metrics?: () => Promise<{ contentType: string; text: string }>;
   /** Service-account token signing (--service-account-key-file, --service-account-issuer, --api-audiences); without a key, one for this process only. */
   serviceAccount?: Pick<ServiceAccountTokenOptions, "signingKey" | "publicKeys" | "issuer" | "apiAudiences">;
 }
@@ -61,6 +67,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   // CRDs already stored are served before the server answers; later ones within moments.
   await startCrdController({ store: options.store, registry: options.registry, handler: apiServer.handle, signal: stop.signal });
   startCompactor(options.store, { intervalMs: options.compactionIntervalMs, signal: stop.signal, onError: (err) => console.error("k8ts apiserver: compaction:", err) });
+  trackStorageObjects(options.store, options.registry, { signal: stop.signal });
   const edge = await startHttpsEdge({
     handler: apiServer.handle,
     tls: options.tls,
@@ -101,7 +108,10 @@ export function createApiServer(options: {
   kubeletClient?: KubeletClientTls;
   /** TokenRequest signing and TokenReview (see tokens/). */
   tokenServices?: TokenServices;
+  resourceMetrics?: ResourceMetricsSource;
+  metrics?: () => Promise<{ contentType: string; text: string }>;
 }): ApiServer {
+  if (options.resourceMetrics) for (const rt of metricsV1beta1Resources) if (!options.registry.get(rt.group, rt.version, rt.plural)) options.registry.add(rt);
   return new ApiServer({
     store: options.store,
     registry: options.registry,
@@ -109,6 +119,6 @@ export function createApiServer(options: {
     now: options.now,
     allocationPools: options.allocationPools,
     tokens: options.tokenServices,
-    extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry), connectRoute({ store: options.store, registry: options.registry }, options.kubeletClient)],
+    extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry), connectRoute({ store: options.store, registry: options.registry }, options.kubeletClient), ...(options.resourceMetrics ? [resourceMetricsRoute(options.resourceMetrics)] : []), metricsRoute(options.metrics)],
   });
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { UserInfo } from "../api/index.js";
 import { Client, failoverTransport, type Client as ClientType } from "../client/index.js";
 import { startNodeAgent, type RunningNodeAgent } from "../kubelet/index.js";
+import { agentMetricsRegistries } from "./monitoring.js";
 import { isProxyMode, proxyModes, startProxy, type ProxyMode } from "../proxy/index.js";
 
 /**
@@ -74,6 +75,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
   let agent: RunningNodeAgent | undefined;
   try {
     agent = await startNodeAgent({
+      metricsRegistries: agentMetricsRegistries(),
       client,
       nodeName: options.nodeName,
       dataDir: options.dataDir,

@@ -15,6 +15,8 @@ import { readFile } from "node:fs/promises";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
 import { ensurePki } from "./pki.js";
 import { ensureKubeletPki } from "./kubelet-pki.js";
+import { ServerMonitoring, agentMetricsRegistries } from "./monitoring.js";
+import { instrumentStore } from "../apiserver/index.js";
 
 /**
  * `k8ts server`: the control plane of one cluster on this machine.
@@ -55,6 +57,8 @@ export interface ServerOptions {
   clusterDomain?: string;
   /** --kubelet-port: the local agent's HTTPS port (default 10250; 0: a free port). */
   kubeletPort?: number;
+  /** --metric-resolution: how often the metrics pipeline scrapes kubelets (default 15 s). */
+  metricResolutionMs?: number;
   /** --datastore-endpoint: etcd members (`etcd://h1:2379,h2:2379`, `https://…`); set, it replaces `store`. */
   datastoreEndpoint?: string;
   /** --datastore-cafile/--datastore-certfile/--datastore-keyfile: PEM files for etcd over https. */
@@ -98,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const joinToken = await ensureJoinToken(options.dataDir);
   const store = options.datastoreEndpoint ? await openEtcd(options.datastoreEndpoint, options.datastoreTls) : await storeBackends[options.store](options.dataDir);
+  const monitoring = new ServerMonitoring();
   let api: ApiServing;
   try {
     api = await serveApi({
@@ -108,6 +113,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       tokens: joinTokenAuthenticator(joinToken),
       serviceNetwork: { clusterIPRange: options.serviceClusterIPRange, nodePortRange: options.serviceNodePortRange },
       kubeletClient: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key },
+      resourceMetrics: monitoring.resourceMetrics,
+      metrics: monitoring.metrics,
     });
   } catch (err) {
     await store.close();
@@ -131,6 +138,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The control loops talk to the API through the in-process transport: same verbs, no HTTP.
   const controllersStop = new AbortController();
   const client = new Client({ transport: inProcessTransport(api.handler) });
+  // The metrics pipeline (metrics-server's role): every server scrapes, so any of them answers metrics.k8s.io.
+  const metricsDone = monitoring.start({ client, tls: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key }, signal: controllersStop.signal, intervalMs: options.metricResolutionMs, log });
   // With several servers on one etcd, only the holder of a component's Lease runs it.
   const leaderElect = options.leaderElect ?? options.datastoreEndpoint !== undefined;
   const identity = leaderIdentity();
@@ -166,6 +175,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         signal: agentStop.signal,
         log,
         server: { tls: { key: kubeletPki.kubeletServing.key, cert: kubeletPki.kubeletServing.cert, ca: pki.ca.cert }, port: options.kubeletPort },
+        metricsRegistries: agentMetricsRegistries(),
       });
       const proxy = startProxy({ client, nodeName, mode: options.proxyMode, signal: agentStop.signal, log });
       agentDone = Promise.all([agent.done, proxy.done]).then(
@@ -189,6 +199,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           controllersStop.abort();
           await controllersDone;
           await schedulerDone;
+          await metricsDone;
           await api.close();
         } finally {
           await store.close();
@@ -259,5 +270,5 @@ interface ApiServing {
 
 /** The one place `k8ts server` starts the API server: every built-in kind, over HTTPS. */
 function serveApi(options: Omit<StartApiServerOptions, "registry">): Promise<ApiServing> {
-  return startApiServer({ ...options, registry: builtinRegistry() });
+  return startApiServer({ ...options, store: instrumentStore(options.store), registry: builtinRegistry() });
 }

@@ -4,6 +4,9 @@ import type { Client } from "../client/index.js";
 import { ensureBuiltinImages } from "./images/index.js";
 import { startKubelet, type RunningKubelet } from "./kubelet.js";
 import { startKubeletServer, type RunningKubeletServer } from "./server/index.js";
+import type { Registry } from "prom-client";
+import { SummaryService, criStatsProvider } from "./stats/index.js";
+import { agentMetrics } from "./agent-metrics.js";
 import { CriRuntime, ManagedContainerd, MissingPrerequisitesError, checkNodePrerequisites, containerdPaths, writeCniConfig } from "./runtime/index.js";
 
 export interface NodeAgentProcessOptions {
@@ -19,6 +22,8 @@ export interface NodeAgentProcessOptions {
   nodeIP?: string;
   /** The kubelet's HTTPS server (logs, exec, attach, port-forward); none when absent. */
   server?: { tls: { key: string; cert: string; ca: string }; host?: string; port?: number };
+  /** Registries served beside the kubelet's on the kubelet port's /metrics (proxy, process). */
+  metricsRegistries?: Registry[];
   log?: (line: string) => void;
 }
 
@@ -61,6 +66,8 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
       runtime,
       getPod: (ns, name) => kubelet?.podManager.informer.get(`${ns}/${name}`),
       ...options.server,
+      stats: new SummaryService({ nodeName: options.nodeName, provider: criStatsProvider({ runtime, fsPath: nodeDir }) }),
+      metrics: agentMetrics(runtime, options.metricsRegistries),
       onError: (err) => log(`agent: kubelet server: ${err instanceof Error ? err.message : String(err)}`),
     });
     log(`agent: kubelet server on ${options.server.host ?? "0.0.0.0"}:${server.port}`);

@@ -10,3 +10,4 @@ export { iptablesModel, renderIptables } from "./iptables-rules.js";
 export { userspacePlan } from "./userspace-rules.js";
 export { conntrackDeletions } from "./conntrack.js";
 export { fixtureCluster, fixtureNode } from "./_fixtures.js";
+export { proxyRegistry } from "./metrics.js";

@@ -11,6 +11,7 @@ import { commandRunner, type CommandRunner } from "./exec.js";
 import { IptablesBackend } from "./iptables-backend.js";
 import { NftablesBackend } from "./nftables-backend.js";
 import { compareServicePorts, servicePorts, sliceServiceKey, type NodeInfo, type ServicePortInfo } from "./service-table.js";
+import { proxyMetrics } from "./metrics.js";
 import { UserspaceBackend } from "./userspace-backend.js";
 
 const services = resource<Service>("", "v1", "services", "Service", true);
@@ -169,6 +170,8 @@ export function startProxy(options: ProxyOptions): RunningProxy {
       if (mode !== "userspace") await clearConntrack(runner, conntrackDeletions(prevTable, table), report);
       prevTable = table;
       const finishedAt = performance.now();
+      proxyMetrics.syncDuration.observe((finishedAt - lastStart) / 1000);
+      proxyMetrics.lastSync.inc();
       options.onSync?.({ mode, full: result.full, servicePorts: table.length, durationMs: finishedAt - lastStart, changedAt, finishedAt });
       resolveReady();
       for (let i = syncWaiters.length - 1; i >= 0; i--) {

@@ -44,3 +44,4 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<vo
   const scheduler = new Scheduler({ client: options.client, clock: options.clock, onError: options.onError });
   await scheduler.start(options.signal);
 }
+export { schedulerRegistry } from "./metrics.js";

@@ -11,6 +11,7 @@ import { DefaultPreemption, type PreemptionCandidate } from "./plugins/default-p
 import { defaultProfile } from "./plugins/registry.js";
 import { PriorityResolver } from "./priority.js";
 import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from "./queue/scheduling-queue.js";
+import { observeAttempt, reportQueue } from "./metrics.js";
 import { schedulePod } from "./schedule-pod.js";
 
 export const defaultSchedulerName = "default-scheduler";
@@ -77,6 +78,7 @@ export class Scheduler {
     this.framework = new Framework(options.profile ?? defaultProfile());
     this.preemption = new DefaultPreemption({ framework: this.framework, priorityOf: this.priority.priorityOf });
     this.queue = new SchedulingQueue({ ...options.queue, priorityOf: this.priority.priorityOf, clock: this.clock });
+    reportQueue(() => this.queue.stats());
     this.events = new EventRecorder({ client: this.client, component: this.schedulerName, clock: this.clock, onError: (err) => this.onError("event", err) });
     this.pods = new Informer<Pod>({ client: this.client, resource: resources.pods as Resource<Pod>, clock: this.clock, onError: informerError });
     this.nodes = new Informer<Node>({ client: this.client, resource: resources.nodes as Resource<Node>, clock: this.clock, onError: informerError });
@@ -193,16 +195,19 @@ export class Scheduler {
       return;
     }
     const pi = newPodInfo(live);
+    const attemptStart = performance.now();
     let result: ReturnType<typeof schedulePod>;
     try {
       result = schedulePod({ framework: this.framework, snapshot: this.cache, pod: pi, priorityOf: this.priority.priorityOf, nominator: this.nominator, startIndex: this.nextStartIndex, random: this.random });
     } catch (err) {
       if (!(err instanceof SchedulerError)) throw err;
+      observeAttempt("error", attemptStart);
       this.queue.addUnschedulable(info, []);
       this.track(this.recordFailure(live, "SchedulerError", err.message));
       return;
     }
     this.nextStartIndex = result.nextStartIndex;
+    observeAttempt(result.kind === "scheduled" ? "scheduled" : "unschedulable", attemptStart);
     if (result.kind === "scheduled") {
       const assumed = { ...live, spec: { ...live.spec!, nodeName: result.nodeName } };
       this.cache.assumePod(newPodInfo(assumed), result.nodeName);

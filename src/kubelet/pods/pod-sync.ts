@@ -16,6 +16,7 @@ import { ContainerConfigError, resolveEnv, type EnvSources } from "./env.js";
 import { runLifecycleHandler } from "./hooks.js";
 import { containerRestartCountAnnotation, podUidLabel } from "./labels.js";
 import { podCgroupParent, sandboxConfig } from "./sandbox-config.js";
+import { kubeletMetrics } from "../metrics.js";
 import { computePodStatus, recordsFor, type PodRuntimeState, type PodWorkerView } from "./status.js";
 
 export type EventSink = (pod: Pod, type: "Normal" | "Warning", reason: string, message: string) => void;
@@ -43,6 +44,9 @@ interface PodMemory {
   waiting: PodWorkerView["waiting"];
   terminationMessages: Record<string, string>;
   lastStatus?: string;
+  /** When this worker first saw the pod (kubelet_pod_start_duration_seconds starts here). */
+  firstSeen: number;
+  startObserved?: boolean;
   sandboxConfig?: PodSandboxConfig;
   sandboxId?: string;
 }
@@ -67,7 +71,7 @@ export class PodSyncer {
   private mem(uid: string): PodMemory {
     let m = this.memory.get(uid);
     if (!m) {
-      m = { waiting: {}, terminationMessages: {} };
+      m = { waiting: {}, terminationMessages: {}, firstSeen: this.o.clock.now() };
       this.memory.set(uid, m);
     }
     return m;
@@ -502,6 +506,10 @@ export class PodSyncer {
       try {
         await this.o.client.updateStatus(resources.pods, { ...target, apiVersion: "v1", kind: "Pod", status });
         m.lastStatus = text;
+        if (status.phase === "Running" && pod.status?.phase !== "Running" && !m.startObserved) {
+          m.startObserved = true;
+          kubeletMetrics.podStartDuration.observe(Math.max(0, this.o.clock.now() - m.firstSeen) / 1000);
+        }
         return status;
       } catch (err) {
         if (isApiError(err, "NotFound")) return status;

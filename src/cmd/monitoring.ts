@@ -1,0 +1,57 @@
+// Monitoring wiring of `k8ts server` and `k8ts agent`: which registries each /metrics
+// serves (upstream: one endpoint per component; here the API server's /metrics carries
+// the API server, scheduler and controller manager of this process, the kubelet port's
+// /metrics the kubelet and the service proxy), and the metrics pipeline behind
+// metrics.k8s.io.
+import { collectDefaultMetrics, Registry } from "prom-client";
+import type { ResourceMetricsSource } from "../api/index.js";
+import { apiserverRegistry } from "../apiserver/index.js";
+import { InformerFactory, workqueueRegistry, type Client } from "../client/index.js";
+import { MetricsScraper, type NodeFetcher } from "../controllers/metricsserver/index.js";
+import { proxyRegistry } from "../proxy/index.js";
+import { schedulerRegistry } from "../scheduler/index.js";
+
+let processRegistry: Registry | undefined;
+
+/** process_* and nodejs_* of this process, collected once however many components serve them. */
+export function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** What the agent's kubelet port serves besides the kubelet's own metrics. */
+export function agentMetricsRegistries(): Registry[] {
+  return [proxyRegistry, processMetrics()];
+}
+
+export class ServerMonitoring {
+  private scraper: MetricsScraper | undefined;
+  private readonly merged = Registry.merge([apiserverRegistry, schedulerRegistry, workqueueRegistry, processMetrics()]);
+
+  /** metrics.k8s.io for the API server: empty until the pipeline runs. */
+  readonly resourceMetrics: ResourceMetricsSource = {
+    nodeMetrics: () => this.scraper?.nodeMetrics() ?? [],
+    podMetrics: (namespace) => this.scraper?.podMetrics(namespace) ?? [],
+  };
+
+  /** The API server's /metrics. */
+  readonly metrics = async (): Promise<{ contentType: string; text: string }> => ({ contentType: this.merged.contentType, text: await this.merged.metrics() });
+
+  /** Starts scraping kubelets every `intervalMs` (default 15 s) with the API server's kubelet client certificate. */
+  start(options: { client: Client; tls: { cert: string; key: string; ca?: string }; signal: AbortSignal; intervalMs?: number; fetchNode?: NodeFetcher; log?: (line: string) => void }): Promise<void> {
+    const informers = new InformerFactory({ client: options.client, onError: (err) => options.log?.(`metrics: informers: ${err instanceof Error ? err.message : String(err)}`) });
+    this.scraper = new MetricsScraper({
+      informers,
+      tls: options.tls,
+      intervalMs: options.intervalMs,
+      fetchNode: options.fetchNode,
+      onError: (key, err) => options.log?.(`metrics: ${key}: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    const done = this.scraper.start(options.signal);
+    informers.start(options.signal);
+    return done;
+  }
+}

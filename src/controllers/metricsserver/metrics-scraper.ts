@@ -1,0 +1,181 @@
+// k8ts server's built-in metrics-server (kubernetes-sigs/metrics-server pkg/scraper and
+// pkg/storage): every 15 s it reads each node's /metrics/resource, keeps the last two
+// points of every node and container, and answers metrics.k8s.io from the rate between
+// them (the "latest window"); nothing older stays in memory.
+import { request } from "node:https";
+import type { Node, NodeMetrics, Pod, PodMetrics, ResourceMetricsSource } from "../../api/index.js";
+import { realClock, resource, type Clock, type Informer, type InformerFactory } from "../../client/index.js";
+import { formatBytes, formatCpuNanoCores, formatDuration } from "./quantity-format.js";
+import { parseResourceMetrics, type NodeScrape, type ResourcePoint } from "./resource-text.js";
+
+const nodes = resource<Node>("", "v1", "nodes", "Node", false);
+const pods = resource<Pod>("", "v1", "pods", "Pod", true);
+
+/** Reads one node's /metrics/resource text; the default goes over HTTPS to the kubelet. */
+export type NodeFetcher = (node: Node, signal: AbortSignal) => Promise<string>;
+
+export interface MetricsScraperOptions {
+  informers: InformerFactory;
+  /** The client certificate kubelets accept (apiserver-kubelet-client) and the CA of their serving certificates. */
+  tls?: { cert: string; key: string; ca?: string };
+  /** Replaces the HTTPS fetch (tests, `k8ts sim`). */
+  fetchNode?: NodeFetcher;
+  /** --metric-resolution (default 15 s). */
+  intervalMs?: number;
+  /** Per-node deadline (default 10 s). */
+  timeoutMs?: number;
+  /** Nodes scraped at once (default 64). */
+  concurrency?: number;
+  clock?: Clock;
+  onError?: (key: string, err: unknown) => void;
+}
+
+interface NodeWindow {
+  prev?: NodeScrape;
+  cur?: NodeScrape;
+}
+
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** Where the kubelet listens: InternalIP (else another address) and the daemonEndpoints port. */
+export function kubeletEndpoint(node: Node): { host: string; port: number } {
+  const addrs = node.status?.addresses ?? [];
+  const pick = ["InternalIP", "Hostname", "ExternalIP"].map((t) => addrs.find((a) => a.type === t)).find(Boolean);
+  return { host: pick?.address ?? node.metadata.name ?? "", port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port || 10250 };
+}
+
+export function httpsNodeFetcher(tls: { cert: string; key: string; ca?: string }, timeoutMs: number): NodeFetcher {
+  return (node, signal) =>
+    new Promise((resolve, reject) => {
+      const { host, port } = kubeletEndpoint(node);
+      const req = request(
+        // Kubelet serving certificates name the node, not its address; metrics-server's --kubelet-insecure-tls
+        // is the common setting, and the client certificate is what authenticates here.
+        { host, port, path: "/metrics/resource", method: "GET", cert: tls.cert, key: tls.key, ca: tls.ca, rejectUnauthorized: false, signal, timeout: timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new Error(`request failed, status: ${res.statusCode}`))));
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("request timed out")));
+      req.on("error", reject);
+      req.end();
+    });
+}
+
+/** Rate between two points of the same counter, in cores; undefined when not comparable. */
+function rate(prev: ResourcePoint | undefined, cur: ResourcePoint): number | undefined {
+  if (!prev || cur.ts <= prev.ts || cur.cpu < prev.cpu) return undefined;
+  if (prev.startTime !== undefined && cur.startTime !== undefined && prev.startTime !== cur.startTime) return undefined;
+  return (cur.cpu - prev.cpu) / ((cur.ts - prev.ts) / 1000);
+}
+
+export class MetricsScraper implements ResourceMetricsSource {
+  private readonly nodes: Informer<Node>;
+  private readonly pods: Informer<Pod>;
+  private readonly windows = new Map<string, NodeWindow>();
+  private readonly clock: Clock;
+  private readonly fetchNode: NodeFetcher;
+
+  constructor(private readonly options: MetricsScraperOptions) {
+    this.nodes = options.informers.informer(nodes);
+    this.pods = options.informers.informer(pods);
+    this.clock = options.clock ?? realClock;
+    this.fetchNode = options.fetchNode ?? httpsNodeFetcher(options.tls ?? { cert: "", key: "" }, options.timeoutMs ?? 10_000);
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    if (!(await this.nodes.waitForSync(signal)) || !(await this.pods.waitForSync(signal))) return;
+    while (!signal.aborted) {
+      await this.scrapeOnce(signal);
+      await this.clock.sleep(this.options.intervalMs ?? 15_000, signal).catch(() => undefined);
+    }
+  }
+
+  /** Scrapes every node once (at most `concurrency` at a time) and forgets nodes that are gone. */
+  async scrapeOnce(signal: AbortSignal): Promise<void> {
+    const list = this.nodes.list();
+    const names = new Set(list.map((n) => n.metadata.name ?? ""));
+    for (const name of this.windows.keys()) if (!names.has(name)) this.windows.delete(name);
+    let next = 0;
+    const worker = async () => {
+      while (next < list.length && !signal.aborted) {
+        const node = list[next++]!;
+        const name = node.metadata.name ?? "";
+        try {
+          const text = await this.fetchNode(node, AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs ?? 10_000)]));
+          const scrape = parseResourceMetrics(text, this.clock.now());
+          const w = this.windows.get(name) ?? {};
+          this.windows.set(name, { prev: w.cur, cur: scrape });
+        } catch (err) {
+          if (!signal.aborted) this.options.onError?.(`node ${name}`, err);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 64, list.length) }, worker));
+  }
+
+  nodeMetrics(): NodeMetrics[] {
+    const out: NodeMetrics[] = [];
+    for (const node of this.nodes.list()) {
+      const name = node.metadata.name ?? "";
+      const w = this.windows.get(name);
+      const cur = w?.cur?.node;
+      if (!cur) continue;
+      const cores = rate(w.prev?.node, cur);
+      if (cores === undefined) continue;
+      out.push({
+        apiVersion: "metrics.k8s.io/v1beta1",
+        kind: "NodeMetrics",
+        metadata: { name, creationTimestamp: rfc3339(this.clock.now()), labels: { ...node.metadata.labels } },
+        timestamp: rfc3339(cur.ts),
+        window: formatDuration(cur.ts - w.prev!.node!.ts),
+        usage: { cpu: formatCpuNanoCores(cores * 1e9), memory: formatBytes(cur.memory) },
+      });
+    }
+    return out;
+  }
+
+  podMetrics(namespace?: string): PodMetrics[] {
+    const out: PodMetrics[] = [];
+    for (const pod of this.pods.list()) {
+      if (namespace !== undefined && pod.metadata.namespace !== namespace) continue;
+      const w = pod.spec?.nodeName ? this.windows.get(pod.spec.nodeName) : undefined;
+      if (!w?.cur) continue;
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      const cur = w.cur.pods.get(key);
+      if (!cur) continue;
+      const prev = w.prev?.pods.get(key);
+      const containers: PodMetrics["containers"] = [];
+      let ts = 0;
+      let windowMs = 0;
+      let complete = true;
+      for (const [cname, point] of cur) {
+        const cores = rate(prev?.get(cname), point);
+        if (cores === undefined) {
+          complete = false;
+          break;
+        }
+        if (point.ts > ts) {
+          ts = point.ts;
+          windowMs = point.ts - prev!.get(cname)!.ts;
+        }
+        containers.push({ name: cname, usage: { cpu: formatCpuNanoCores(cores * 1e9), memory: formatBytes(point.memory) } });
+      }
+      // As metrics-server: a pod is reported only when every container has a window.
+      if (!complete || containers.length === 0) continue;
+      containers.sort((a, b) => a.name.localeCompare(b.name));
+      out.push({
+        apiVersion: "metrics.k8s.io/v1beta1",
+        kind: "PodMetrics",
+        metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: rfc3339(this.clock.now()), labels: { ...pod.metadata.labels } },
+        timestamp: rfc3339(ts),
+        window: formatDuration(windowMs),
+        containers,
+      });
+    }
+    return out;
+  }
+}
