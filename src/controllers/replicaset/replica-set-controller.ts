@@ -28,8 +28,18 @@ import { calculateReplicaStatus, statusChanged } from "./replica-status.js";
 /** Upstream's BurstReplicas: at most this many creates or deletes per pass. */
 export const burstReplicas = 500;
 
-/** Pods by the uid of their controller ownerReference (shared with any controller that asks for it). */
+/**
+ * Pods by the uid of their controller ownerReference, and pods with no controller under
+ * `orphanPodIndexKey(namespace)` (shared with any controller that asks for it), as
+ * upstream's PodControllerUIDIndex: a pass over one owner reads its own pods and the
+ * namespace's orphans, not every pod in the namespace.
+ */
 export const podsByControllerUidIndex = "replicaset/controller-uid";
+
+/** The index value of a namespace's pods that have no controller (upstream OrphanPodIndexKeyForNamespace). */
+export function orphanPodIndexKey(namespace: string): string {
+  return `_ORPHAN_POD/${namespace}`;
+}
 
 export interface ReplicaSetControllerOptions {
   client: Client;
@@ -89,7 +99,7 @@ export class ReplicaSetController {
     this.pods = options.informers.informer(resources.pods) as Informer<Pod>;
     ensureIndex(this.pods, podsByControllerUidIndex, (p) => {
       const ref = controllerRefOf(p);
-      return ref ? [ref.uid] : [];
+      return ref ? [ref.uid] : [orphanPodIndexKey(p.metadata.namespace ?? "")];
     });
 
     this.owners.addHandler({
@@ -205,7 +215,10 @@ export class ReplicaSetController {
     }
     const needsSync = this.expectations.satisfied(key) && !owner.metadata.deletionTimestamp;
     const ref = controllerRefTo(this.flavour, owner);
-    const candidates = this.pods.byIndex(namespaceIndex, namespace).filter(isPodActive);
+    // FilterPodsByOwner: the namespace's orphans (to adopt) and the pods we control (to keep or release).
+    const candidates = [...this.pods.byIndex(podsByControllerUidIndex, orphanPodIndexKey(namespace)), ...this.pods.byIndex(podsByControllerUidIndex, owner.metadata.uid ?? "")].filter(
+      (p) => p.metadata.namespace === namespace && isPodActive(p),
+    );
     const active = await claimPods(candidates, {
       client: this.client,
       ref,
