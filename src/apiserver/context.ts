@@ -23,10 +23,10 @@ export interface ServerParts {
   allocationPools: ReadonlyMap<string, AllocationPool>;
   /** The admission chain, in order (admission-chain.ts). */
   admission: readonly AdmissionPlugin[];
-}
-
   /** Service-account token signing and token authentication (TokenRequest, TokenReview); absent on servers without a signing key. */
   tokens?: TokenServices;
+}
+
 export interface WatchSettings {
   /** Server-side watch timeout when the client gives none: [min, 2×min) as upstream's --min-request-timeout. */
   minTimeoutSeconds: number;

@@ -6,7 +6,9 @@ import { GarbageCollector } from "../controllers/garbagecollector/index.js";
 import { NamespaceController } from "../controllers/namespace/index.js";
 import { ReplicaSetController } from "../controllers/replicaset/index.js";
 import { DeploymentController } from "../controllers/deployment/index.js";
-import { ServiceAccountsController } from "../controllers/serviceaccount/index.js";
+import { ServiceAccountsController, TokensController, type LegacyTokenClaims } from "../controllers/serviceaccount/index.js";
+import { RootCACertPublisher } from "../controllers/rootcacertpublisher/index.js";
+import { TokenCleaner } from "../controllers/tokencleaner/index.js";
 import { EndpointsController } from "../controllers/endpoints/index.js";
 import { EndpointSliceController } from "../controllers/endpointslice/index.js";
 import { NodeLifecycleController, TaintEvictionController } from "../controllers/nodelifecycle/index.js";
@@ -29,6 +31,15 @@ export interface StartControllersOptions {
   nodeMonitorGracePeriodMs?: number;
   /** --terminated-pod-gc-threshold (pod GC; default 12500). */
   terminatedPodGCThreshold?: number;
+  /** The cluster CA and the legacy token signer: the tokens controller and root CA publisher run only with these. */
+  serviceAccountTokens?: ServiceAccountTokenSettings;
+}
+
+/** What the tokens controller and the root CA publisher need from the server. */
+export interface ServiceAccountTokenSettings {
+  /** The cluster CA, PEM (`ca.crt` of token Secrets and of every namespace's kube-root-ca.crt). */
+  rootCA: string;
+  signToken(claims: LegacyTokenClaims): Promise<string>;
 }
 
 /** What every controller is built from: one Client, shared informers, an event recorder per controller. */
@@ -42,12 +53,16 @@ export interface ControllerContext {
   /** Settings from flags that single controllers read; unset means upstream's default. */
   nodeMonitorGracePeriodMs?: number;
   terminatedPodGCThreshold?: number;
+  serviceAccountTokens?: ServiceAccountTokenSettings;
 }
 
 export interface RunnableController {
   /** Runs until the signal aborts. Informers come from the context's factory, which the manager starts. */
   start(signal: AbortSignal): Promise<void>;
 }
+
+/** A controller left out for want of its settings. */
+const idle: RunnableController = { start: async () => undefined };
 
 /**
  * Every controller of `k8ts server`, by name: an explicit map, not registration by import.
@@ -61,6 +76,10 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
     new ReplicaSetController({ client: ctx.client, informers: ctx.informers, kind: "ReplicationController", clock: ctx.clock, events: ctx.events("replication-controller"), onError: ctx.onError }),
   deployment: (ctx) => new DeploymentController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("deployment-controller"), onError: ctx.onError }),
   serviceaccount: (ctx) => new ServiceAccountsController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
+  "serviceaccount-token": (ctx) =>
+    ctx.serviceAccountTokens ? new TokensController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, rootCA: ctx.serviceAccountTokens.rootCA, signToken: ctx.serviceAccountTokens.signToken, onError: ctx.onError }) : idle,
+  tokencleaner: (ctx) => new TokenCleaner({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
+  "root-ca-cert-publisher": (ctx) => (ctx.serviceAccountTokens ? new RootCACertPublisher({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, rootCA: ctx.serviceAccountTokens.rootCA, onError: ctx.onError }) : idle),
   endpoints: (ctx) => new EndpointsController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("endpoint-controller"), onError: ctx.onError }),
   endpointslice: (ctx) => new EndpointSliceController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("endpoint-slice-controller"), onError: ctx.onError }),
   nodelifecycle: (ctx) =>
@@ -98,6 +117,7 @@ export async function startControllers(options: StartControllersOptions): Promis
       onError: report(name),
       nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
       terminatedPodGCThreshold: options.terminatedPodGCThreshold,
+      serviceAccountTokens: options.serviceAccountTokens,
     };
     return { name, controller: build(ctx) };
   });

@@ -2,9 +2,11 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isIPv4 } from "node:net";
 import { parseArgs } from "node:util";
 import { agentUsage, parseAgentFlags, runAgent } from "./agent.js";
 import { parseSimFlags, runSim, simUsage } from "./sim.js";
+import { tokenCommand } from "./token.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
 import { isProxyMode, proxyModes } from "../proxy/index.js";
 import { parseEndpoints } from "../storage/index.js";
@@ -20,12 +22,15 @@ Usage:
   k8ts server [flags]   run the control plane (API server, scheduler, controllers, DNS) and a local agent
   k8ts agent [flags]    run a node agent that joins a server (k8ts agent --help)
   k8ts sim [flags]      run N simulated nodes against a server, for scale tests (k8ts sim --help)
+  k8ts token create     create a join token for agents (k8ts token --help)
   k8ts version          print the version
   k8ts help             print this help
 
 Server flags:
   --data-dir DIR            state, PKI and kubeconfig (default /var/lib/k8ts as root, ~/.k8ts otherwise)
   --bind-address ADDR       address to listen on (default 127.0.0.1)
+  --advertise-address IP    where pods and other machines reach the API server and cluster DNS; a loopback-bound
+                            server listens there too (default: the bind address, or the node's primary IPv4 address)
   --https-listen-port PORT  port to listen on (default 6443)
   --store ${storeBackendNames.join("|")}     the store backend (default sqlite)
   --datastore-endpoint etcd://H:P[,H:P]  keep state in this etcd cluster instead (https://H:P for TLS); several
@@ -71,6 +76,8 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
         return await agentCommand(rest, io);
       case "sim":
         return await simCommand(rest, io);
+      case "token":
+        return await tokenCommand(rest, io, currentUser());
       case "version":
       case "--version":
         io.out(`k8ts v${packageVersion()} (node ${process.version})\n`);

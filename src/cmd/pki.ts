@@ -287,3 +287,32 @@ function isUnspecified(address: string): boolean {
 function escapeDn(value: string): string {
   return value.replace(/([,+"\\<>;=])/g, "\\$1");
 }
+
+/** The service-account signing key pair (kubeadm's sa.key, sa.pub), both PEM. */
+export interface ServiceAccountKeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+/**
+ * Creates `sa.key` (0600) and `sa.pub` in `dir` if absent (RSA 2048, as kubeadm: tokens
+ * are RS256) and reuses them otherwise, so tokens outlive restarts.
+ */
+export async function ensureServiceAccountKey(dir: string): Promise<ServiceAccountKeyPair> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    const [privateKey, publicKey] = await Promise.all([readFile(join(dir, "sa.key"), "utf8"), readFile(join(dir, "sa.pub"), "utf8")]);
+    return { privateKey, publicKey };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  const { generateKeyPairSync } = await import("node:crypto");
+  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const keys = {
+    privateKey: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKey: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+  await writeAtomic(join(dir, "sa.key"), keys.privateKey, 0o600);
+  await writeAtomic(join(dir, "sa.pub"), keys.publicKey, 0o644);
+  return keys;
+}

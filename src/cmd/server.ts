@@ -4,6 +4,7 @@ import { builtinRegistry, type RestHandler } from "../api/index.js";
 import { Client, InformerFactory, inProcessTransport } from "../client/index.js";
 import { dnsServiceIP, ensureKubeDnsService, startClusterDns } from "../dns/index.js";
 import { startControllers } from "./controllers.js";
+import type { LegacyTokenClaims } from "../controllers/serviceaccount/index.js";
 import { defaultNodeName, ensureJoinToken, joinTokenAuthenticator } from "./agent.js";
 import { startNodeAgent } from "../kubelet/index.js";
 import { startProxy, type ProxyMode } from "../proxy/index.js";
@@ -13,7 +14,7 @@ import { EtcdStore, MemoryStore, SqliteStore, parseEndpoints, type Store } from 
 import { type LeaderElectionTimings, leaderIdentity, runLeaderElected } from "./leader.js";
 import { readFile } from "node:fs/promises";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
-import { ensurePki } from "./pki.js";
+import { ensurePki, ensureServiceAccountKey } from "./pki.js";
 import { ensureKubeletPki } from "./kubelet-pki.js";
 import { ServerMonitoring, agentMetricsRegistries } from "./monitoring.js";
 import { instrumentStore } from "../apiserver/index.js";
@@ -99,6 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const pki = await ensurePki(join(options.dataDir, "pki"), { bindAddress: options.bindAddress });
   const nodeName = options.nodeName ?? defaultNodeName();
   const kubeletPki = await ensureKubeletPki(pki, { nodeName });
+  const saKey = await ensureServiceAccountKey(join(options.dataDir, "pki"));
 
   const joinToken = await ensureJoinToken(options.dataDir);
   const store = options.datastoreEndpoint ? await openEtcd(options.datastoreEndpoint, options.datastoreTls) : await storeBackends[options.store](options.dataDir);
@@ -111,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       host: options.bindAddress,
       port: options.port,
       tokens: joinTokenAuthenticator(joinToken),
+      serviceAccount: { signingKey: saKey.privateKey, publicKeys: [saKey.publicKey] },
       serviceNetwork: { clusterIPRange: options.serviceClusterIPRange, nodePortRange: options.serviceNodePortRange },
       kubeletClient: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key },
       resourceMetrics: monitoring.resourceMetrics,
@@ -151,6 +154,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       signal,
       nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
       terminatedPodGCThreshold: options.terminatedPodGCThreshold,
+      serviceAccountTokens: { rootCA: pki.ca.cert, signToken: (claims) => api.serviceAccountTokens.signLegacy(claims) },
       onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
     }),
   );
@@ -265,6 +269,7 @@ async function openSqlite(dataDir: string): Promise<Store> {
 interface ApiServing {
   url: string;
   handler: RestHandler;
+  serviceAccountTokens: { signLegacy(claims: LegacyTokenClaims): Promise<string> };
   close(): Promise<void>;
 }
 

@@ -12,7 +12,7 @@ import { PodManager } from "./pods/pod-manager.js";
 import { PodSyncer } from "./pods/pod-sync.js";
 import { Prober } from "./probes/index.js";
 import type { ContainerRuntime } from "./runtime/index.js";
-import { VolumeManager } from "./volumes/index.js";
+import { TokenManager, VolumeManager } from "./volumes/index.js";
 
 const configMaps = resource<ConfigMap>("", "v1", "configmaps", "ConfigMap", true);
 const secrets = resource<Secret>("", "v1", "secrets", "Secret", true);
@@ -117,6 +117,16 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   };
   const allocatable = () => nodeAgent.current()?.status?.allocatable ?? {};
 
+  // Projected service-account tokens: bound to their pod, reused until 80% of their life (token manager).
+  const tokens = new TokenManager({
+    clock,
+    request: async (namespace, serviceAccount, spec) => {
+      const req = { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec };
+      const res = await client.createSubresource<{ status?: { token?: string; expirationTimestamp?: string } }>(resource("", "v1", "serviceaccounts", "ServiceAccount", true), serviceAccount, req, { namespace, subresource: "token" });
+      if (!res.status?.token || !res.status.expirationTimestamp) throw new Error("the TokenRequest answer has no token");
+      return { token: res.status.token, expirationTimestamp: res.status.expirationTimestamp };
+    },
+  });
   const volumes = new VolumeManager({
     dataDir: options.dataDir,
     nodeAllocatable: allocatable,
@@ -125,16 +135,8 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     sources: {
       configMap: (ns, name) => getOrUndefined(client.get(configMaps, name, { namespace: ns })),
       secret: (ns, name) => getOrUndefined(client.get(secrets, name, { namespace: ns })),
-      serviceAccountToken: async (pod, audience, expirationSeconds) => {
-        const sa = pod.spec?.serviceAccountName || "default";
-        const req = { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { audiences: audience ? [audience] : [], expirationSeconds: expirationSeconds ?? 3607, boundObjectRef: { apiVersion: "v1", kind: "Pod", name: pod.metadata.name, uid: pod.metadata.uid } } };
-        try {
-          const res = await client.createSubresource<{ status?: { token?: string } }>(resource("", "v1", "serviceaccounts", "ServiceAccount", true), sa, req, { namespace: pod.metadata.namespace, subresource: "token" });
-          return res.status?.token;
-        } catch {
-          return undefined; // no TokenRequest API yet: the volume says so with an event
-        }
-      },
+      serviceAccountToken: (pod, audience, expirationSeconds) => tokens.get(pod, audience, expirationSeconds),
+      forgetPod: (uid) => tokens.forgetPod(uid),
     },
   });
 

@@ -2,5 +2,7 @@
 export { VolumeManager, setUpHostPath } from "./volume-manager.js";
 export type { MountedVolume, VolumeSources, VolumeManagerOptions } from "./volume-manager.js";
 export { writeAtomically } from "./atomic-writer.js";
+export { TokenManager } from "./token-manager.js";
+export type { TokenRequester } from "./token-manager.js";
 export type { PayloadFile } from "./atomic-writer.js";
 export { VolumeSetupError, configMapPayload, secretPayload, downwardPayload, projectedPayload, defaultFileMode } from "./payload.js";

@@ -19,8 +19,10 @@ export interface MountedVolume {
 export interface VolumeSources {
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<Secret | undefined>;
-  /** A token for a projected serviceAccountToken source; undefined while the TokenRequest API is absent. */
+  /** A bound token for a projected serviceAccountToken source (TokenRequest); throws when none can be had. */
   serviceAccountToken?(pod: Pod, audience: string | undefined, expirationSeconds: number | undefined): Promise<string | undefined>;
+  /** The pod is gone: drop what was kept for it (its cached tokens). */
+  forgetPod?(uid: string): void;
 }
 
 export interface VolumeManagerOptions {
@@ -86,6 +88,7 @@ export class VolumeManager {
       if (target && target.startsWith(emptyDirs + "/")) await run("umount", ["-l", target]).catch(() => undefined);
     }
     await rm(dir, { recursive: true, force: true });
+    this.o.sources.forgetPod?.(uid);
   }
 
   private volumeDir(pod: Pod, plugin: string, name: string): string {
@@ -136,7 +139,13 @@ export class VolumeManager {
     for (const s of sources) {
       if (s.configMap) cms.set(s.configMap.name ?? "", await this.o.sources.configMap(ns, s.configMap.name ?? ""));
       if (s.secret) secrets.set(s.secret.name ?? "", await this.o.sources.secret(ns, s.secret.name ?? ""));
-      if (s.serviceAccountToken) token = await this.o.sources.serviceAccountToken?.(pod, s.serviceAccountToken.audience, s.serviceAccountToken.expirationSeconds);
+      if (s.serviceAccountToken) {
+        try {
+          token = await this.o.sources.serviceAccountToken?.(pod, s.serviceAccountToken.audience, s.serviceAccountToken.expirationSeconds);
+        } catch (err) {
+          throw new VolumeSetupError(`failed to fetch token: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
     }
     const { files, skipped } = projectedPayload(pod, sources, v.projected?.defaultMode, {
       configMap: (n) => cms.get(n),
