@@ -40,7 +40,7 @@ function summary(label: string, ms: number[], wallMs?: number): string {
 }
 
 async function startServer(dataDir: string): Promise<ChildProcess> {
-  const args = ["server", "--data-dir", dataDir, "--https-listen-port", String(await freePort()), "--bind-address", "127.0.0.1", "--disable-cluster-dns", "--kubelet-port", "0"];
+  const args = ["server", "--data-dir", dataDir, "--https-listen-port", String(await freePort()), "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--disable-cluster-dns", "--kubelet-port", "0"];
   const proc = spawn(process.execPath, [k8tsBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const log: string[] = [];
   await new Promise<void>((resolve, fail) => {

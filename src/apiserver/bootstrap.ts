@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import type { KubeObject, RestHandler, UserInfo } from "../api/index.js";
 
@@ -23,16 +24,41 @@ export async function bootstrapCluster(handle: RestHandler): Promise<void> {
 }
 
 /**
- * The address other machines reach this API server at: the bind address, or the first
- * non-loopback IPv4 address of this machine when bound to every address.
+ * The default --advertise-address: where pods and other machines reach this API server
+ * (the `kubernetes` Endpoints) and the cluster DNS. A specific bind address is used as
+ * it is; loopback or every-address binds name the node's primary IPv4 address.
  */
 export function advertiseAddressFor(bindAddress: string): string {
-  if (bindAddress === "localhost") return "127.0.0.1";
-  if (bindAddress !== "0.0.0.0" && bindAddress !== "::" && bindAddress !== "") return bindAddress;
-  for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  if (bindAddress === "localhost") return primaryIPv4() ?? "127.0.0.1";
+  if (bindAddress !== "0.0.0.0" && bindAddress !== "::" && bindAddress !== "" && !bindAddress.startsWith("127.")) return bindAddress;
+  // Loopback or everywhere: pods cannot reach loopback, so name the node's own address.
+  return primaryIPv4() ?? "127.0.0.1";
+}
+
+/** The IPv4 address of the interface the default route leaves by, else the first non-loopback one. */
+export function primaryIPv4(): string | undefined {
+  const interfaces = networkInterfaces();
+  const viaDefault = defaultRouteInterface();
+  const ipv4 = (name: string) => (interfaces[name] ?? []).find((a) => a.family === "IPv4" && !a.internal)?.address;
+  if (viaDefault && ipv4(viaDefault)) return ipv4(viaDefault);
+  for (const name of Object.keys(interfaces)) {
+    const a = ipv4(name);
+    if (a) return a;
   }
-  return "127.0.0.1";
+  return undefined;
+}
+
+function defaultRouteInterface(): string | undefined {
+  try {
+    // Columns: Iface Destination Gateway Flags …; destination 00000000 is the default route.
+    for (const line of readFileSync("/proc/net/route", "utf8").split("\n").slice(1)) {
+      const [iface, destination] = line.trim().split(/\s+/);
+      if (destination === "00000000" && iface) return iface;
+    }
+  } catch {
+    // Not Linux: fall back to the first address.
+  }
+  return undefined;
 }
 
 /**

@@ -32,7 +32,7 @@ export interface StartApiServerOptions {
   compactionIntervalMs?: number;
   /** --service-cluster-ip-range and --service-node-port-range. */
   serviceNetwork?: ServiceNetworkOptions;
-  /** The address the `kubernetes` Endpoints name; default: `host`, or the first non-loopback IPv4 address when `host` is 0.0.0.0. */
+  /** The address the `kubernetes` Endpoints name; default: advertiseAddressFor(host). When `host` is loopback, the server listens there too, so pods reach it. */
   advertiseAddress?: string;
   /** The client certificate for kubelets (logs, exec, attach, port-forward, nodes/proxy). */
   kubeletClient?: KubeletClientTls;
@@ -68,24 +68,28 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   await startCrdController({ store: options.store, registry: options.registry, handler: apiServer.handle, signal: stop.signal });
   startCompactor(options.store, { intervalMs: options.compactionIntervalMs, signal: stop.signal, onError: (err) => console.error("k8ts apiserver: compaction:", err) });
   trackStorageObjects(options.store, options.registry, { signal: stop.signal });
-  const edge = await startHttpsEdge({
+  const edgeOptions = {
     handler: apiServer.handle,
     tls: options.tls,
     host: options.host,
     port: options.port,
     tokens: saTokens.authenticate,
-    decodeProtobuf: (raw) => decodeKubernetesProtobuf(raw, options.registry),
+    decodeProtobuf: (raw: Buffer) => decodeKubernetesProtobuf(raw, options.registry),
     upgrade: connectUpgradeHandler({ parts: apiServer.parts, tls: options.kubeletClient, tokens: saTokens.authenticate }),
-  });
+  };
+  const edge = await startHttpsEdge(edgeOptions);
+  const edges = [edge];
+  const advertised = options.advertiseAddress ?? advertiseAddressFor(options.host);
+  const port = Number(new URL(edge.url).port);
+  const closeEdges = () => Promise.all(edges.map((e) => e.close())).then(() => undefined);
   try {
-    await reconcileKubernetesService(apiServer.handle, {
-      clusterIP: allocationPools.get(servicePools.IPv4)!.valueAt(0),
-      address: options.advertiseAddress ?? advertiseAddressFor(options.host),
-      port: Number(new URL(edge.url).port),
-    });
+    // Bound to loopback only, the server also listens on the advertised address: the
+    // `kubernetes` Service sends pods there.
+    if (isLoopback(options.host) && !isLoopback(advertised)) edges.push(await startHttpsEdge({ ...edgeOptions, host: advertised, port }));
+    await reconcileKubernetesService(apiServer.handle, { clusterIP: allocationPools.get(servicePools.IPv4)!.valueAt(0), address: advertised, port });
   } catch (err) {
     stop.abort();
-    await edge.close();
+    await closeEdges();
     throw err;
   }
   return {
@@ -94,9 +98,13 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     serviceAccountTokens: saTokens,
     close: () => {
       stop.abort();
-      return edge.close();
+      return closeEdges();
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 export function createApiServer(options: {

@@ -103,7 +103,7 @@ Agent flags:
   --data-dir DIR                        the agent's state (default /var/lib/k8ts as root, ~/.k8ts otherwise)
   --ca-file FILE                        the cluster CA (DATA_DIR/pki/ca.crt on the server); without it the server is not verified
   --container-runtime-endpoint SOCKET   use this CRI socket instead of a private containerd
-  --cluster-dns IP[,IP]                 nameservers for dnsPolicy ClusterFirst pods (default: none)
+  --cluster-dns IP[,IP]                 nameservers for dnsPolicy ClusterFirst pods (default 10.43.0.10, the server's kube-dns Service)
   --pod-cidr CIDR                       this node's pod CIDR (default: kept from the Node, else 10.244.<n>.0/24)
   --node-ip IP                          the node's InternalIP (default: the first non-loopback IPv4)
   --proxy-mode nftables|iptables|userspace   how the service proxy programs the node (default nftables)
@@ -143,7 +143,7 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
     dataDir: resolve(values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"))),
     caCert: values["ca-file"] ? await readFile(values["ca-file"], "utf8") : undefined,
     containerRuntimeEndpoint: values["container-runtime-endpoint"],
-    clusterDNS: values["cluster-dns"] ? values["cluster-dns"].split(",").filter(Boolean) : undefined,
+    clusterDNS: (values["cluster-dns"] ?? "10.43.0.10").split(",").filter(Boolean),
     podCidr: values["pod-cidr"],
     nodeIP: values["node-ip"],
     proxyMode,

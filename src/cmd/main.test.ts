@@ -30,6 +30,12 @@ describe("parseServerFlags", () => {
     assert.equal(parseServerFlags(["--disable-cluster-dns"], user).clusterDnsPort, undefined);
   });
 
+  it("takes --advertise-address and refuses what is not an IPv4 address", () => {
+    assert.equal(parseServerFlags(["--advertise-address", "10.1.2.3"], user).advertiseAddress, "10.1.2.3");
+    assert.equal(parseServerFlags([], user).advertiseAddress, undefined);
+    assert.throws(() => parseServerFlags(["--advertise-address", "node1"], user), /--advertise-address: "node1" is not an IPv4 address/);
+  });
+
   it("defaults to /var/lib/k8ts for root", () => {
     assert.equal(parseServerFlags([], { isRoot: true, home: "/root" }).dataDir, "/var/lib/k8ts");
   });

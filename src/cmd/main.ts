@@ -45,7 +45,7 @@ Server flags:
   --terminated-pod-gc-threshold N        terminated pods kept before the oldest are deleted (default 12500)
   --service-cluster-ip-range CIDR        Service ClusterIPs (default 10.43.0.0/16; .1 is the kubernetes Service, .10 kube-dns)
   --service-node-port-range RANGE        Service NodePorts (default 30000-32767)
-  --cluster-dns-port PORT                port of the cluster DNS on the bind address, UDP and TCP (default 10053; 0: a free port)
+  --cluster-dns-port PORT                port of the cluster DNS on the advertise address, UDP and TCP (default 10053; 0: a free port)
   --cluster-domain DOMAIN                the cluster DNS zone (default cluster.local)
   --disable-cluster-dns                  do not run the cluster DNS
   --kubelet-port PORT                    the local agent's HTTPS port for logs, exec, attach, port-forward (default 10250; 0: a free port)
@@ -110,6 +110,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
     options: {
       "data-dir": { type: "string" },
       "bind-address": { type: "string", default: "127.0.0.1" },
+      "advertise-address": { type: "string" },
       "https-listen-port": { type: "string", default: "6443" },
       store: { type: "string", default: "sqlite" },
       "datastore-endpoint": { type: "string" },
@@ -144,6 +145,11 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   if (bindAddress === "") throw new UsageError("--bind-address: must not be empty");
   const dataDir = values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"));
   const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
+  const advertise = values["advertise-address"];
+  if (advertise !== undefined) {
+    if (!isIPv4(advertise)) throw new UsageError(`--advertise-address: "${advertise}" is not an IPv4 address`);
+    options.advertiseAddress = advertise;
+  }
   const proxyMode = values["proxy-mode"];
   if (proxyMode !== undefined) {
     if (!isProxyMode(proxyMode)) throw new UsageError(`--proxy-mode: "${proxyMode}" is not one of ${proxyModes.join(", ")}`);

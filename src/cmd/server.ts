@@ -56,6 +56,8 @@ export interface ServerOptions {
   clusterDnsPort?: number;
   /** --cluster-domain (default cluster.local). */
   clusterDomain?: string;
+  /** --advertise-address: where pods and other machines reach the API server and cluster DNS (default: advertiseAddressFor(bindAddress)). */
+  advertiseAddress?: string;
   /** --kubelet-port: the local agent's HTTPS port (default 10250; 0: a free port). */
   kubeletPort?: number;
   /** --metric-resolution: how often the metrics pipeline scrapes kubelets (default 15 s). */
@@ -97,7 +99,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((line: string) => console.log(line));
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
 
-  const pki = await ensurePki(join(options.dataDir, "pki"), { bindAddress: options.bindAddress });
+  const advertiseAddress = options.advertiseAddress ?? advertiseAddressFor(options.bindAddress);
+  const serviceRange = options.serviceClusterIPRange ?? defaultServiceClusterIPRange;
+  // Pods reach the API server as 10.43.0.1 (the `kubernetes` Service) and at the advertised address.
+  const pki = await ensurePki(join(options.dataDir, "pki"), { bindAddress: options.bindAddress, extraSans: [advertiseAddress, nthServiceIP(serviceRange, 1)] });
   const nodeName = options.nodeName ?? defaultNodeName();
   const kubeletPki = await ensureKubeletPki(pki, { nodeName });
   const saKey = await ensureServiceAccountKey(join(options.dataDir, "pki"));
@@ -114,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       port: options.port,
       tokens: joinTokenAuthenticator(joinToken),
       serviceAccount: { signingKey: saKey.privateKey, publicKeys: [saKey.publicKey] },
+      advertiseAddress,
       serviceNetwork: { clusterIPRange: options.serviceClusterIPRange, nodePortRange: options.serviceNodePortRange },
       kubeletClient: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key },
       resourceMetrics: monitoring.resourceMetrics,
@@ -158,7 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
     }),
   );
-  if (options.clusterDnsPort !== undefined) await startDns(options, client, controllersStop.signal, log);
+  if (options.clusterDnsPort !== undefined) await startDns(options, advertiseAddress, client, controllersStop.signal, log);
   const schedulerDone = elected("kube-scheduler", (signal) =>
     startScheduler({
       client,
@@ -178,6 +184,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         dataDir: options.dataDir,
         signal: agentStop.signal,
         log,
+        // ClusterFirst pods ask the kube-dns Service (10.43.0.10), which the proxy sends to this server's DNS.
+        clusterDNS: options.clusterDnsPort !== undefined ? [dnsServiceIP(serviceRange)] : undefined,
+        clusterDomain: options.clusterDomain,
         server: { tls: { key: kubeletPki.kubeletServing.key, cert: kubeletPki.kubeletServing.cert, ca: pki.ca.cert }, port: options.kubeletPort },
         metricsRegistries: agentMetricsRegistries(),
       });
@@ -215,19 +224,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 }
 
 /**
- * The cluster DNS on the bind address, and the kube-dns Service (ClusterIP: the 10th
+ * The cluster DNS on the advertised address (where pods reach it), and the kube-dns Service (ClusterIP: the 10th
  * address of the service range) pointing at it. A DNS that cannot listen (port taken)
  * is reported and left out: the API server runs on without it.
  */
-async function startDns(options: ServerOptions, client: Client, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+async function startDns(options: ServerOptions, address: string, client: Client, signal: AbortSignal, log: (line: string) => void): Promise<void> {
   const informers = new InformerFactory({ client, onError: (err) => log(`cluster dns: informers: ${err instanceof Error ? err.message : String(err)}`) });
   try {
     const dns = await startClusterDns(
-      { informers, host: options.bindAddress, port: options.clusterDnsPort ?? 0, zone: options.clusterDomain, onError: (err) => log(`cluster dns: ${String(err)}`) },
+      { informers, host: address, port: options.clusterDnsPort ?? 0, zone: options.clusterDomain, onError: (err) => log(`cluster dns: ${String(err)}`) },
       signal,
     );
     informers.start(signal);
-    const address = advertiseAddressFor(options.bindAddress);
     await ensureKubeDnsService(client, { clusterIP: dnsServiceIP(options.serviceClusterIPRange ?? defaultServiceClusterIPRange), address, port: dns.port, signal });
     log(`cluster dns: ${address}:${dns.port} (udp, tcp), zone ${options.clusterDomain ?? "cluster.local"}`);
   } catch (err) {
@@ -276,4 +284,12 @@ interface ApiServing {
 /** The one place `k8ts server` starts the API server: every built-in kind, over HTTPS. */
 function serveApi(options: Omit<StartApiServerOptions, "registry">): Promise<ApiServing> {
   return startApiServer({ ...options, store: instrumentStore(options.store), registry: builtinRegistry() });
+}
+
+/** The n-th address of a service CIDR (1: the `kubernetes` Service's ClusterIP). */
+function nthServiceIP(cidr: string, n: number): string {
+  const [base] = cidr.split("/");
+  const parts = (base ?? "").split(".").map(Number);
+  const v = (((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]! + n) >>> 0;
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join(".");
 }

@@ -18,6 +18,8 @@ export interface NodeAgentProcessOptions {
   /** --container-runtime-endpoint: use this CRI socket instead of a private containerd. */
   containerRuntimeEndpoint?: string;
   clusterDNS?: string[];
+  /** --cluster-domain (default cluster.local). */
+  clusterDomain?: string;
   podCidr?: string;
   nodeIP?: string;
   /** The kubelet's HTTPS server (logs, exec, attach, port-forward); none when absent. */
@@ -79,6 +81,7 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
     dataDir: nodeDir,
     signal: options.signal,
     clusterDNS: options.clusterDNS,
+    clusterDomain: options.clusterDomain,
     podCidr: options.podCidr,
     nodeIP: options.nodeIP,
     logRoot: "/var/log/pods",

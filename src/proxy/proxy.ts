@@ -203,6 +203,7 @@ export function startProxy(options: ProxyOptions): RunningProxy {
     if (ownInformers) informers.start(signal);
     const synced = await Promise.all([serviceCache.waitForSync(signal), sliceCache.waitForSync(signal), nodeCache.waitForSync(signal)]);
     if (synced.every(Boolean)) {
+      await cleanupOtherModes(mode, runner);
       initialized = true;
       log(`proxy: ${mode} mode on node ${options.nodeName}`);
       schedule(0);
@@ -226,6 +227,21 @@ export function startProxy(options: ProxyOptions): RunningProxy {
         schedule();
       }),
   };
+}
+
+/**
+ * A proxy that ran in another mode before (or another server's, killed) may have left
+ * rules that still catch Service traffic first; they go before the first sync, as
+ * upstream kube-proxy cleans the other mode's leftovers on start.
+ */
+async function cleanupOtherModes(mode: ProxyMode, runner: ReturnType<typeof commandRunner>): Promise<void> {
+  for (const other of ["nftables", "iptables"] as const) {
+    if (other === mode) continue;
+    const backend = backends[other](runner, () => undefined);
+    // Nothing to remove is the usual case, and the command then fails: not worth a line.
+    await backend.cleanup().catch(() => undefined);
+    await backend.close().catch(() => undefined);
+  }
 }
 
 /** Removes everything a proxy of `mode` may have left (rules, chains, addresses). */

@@ -29,7 +29,7 @@ interface Server {
 
 async function startServer(dataDir: string, port: number): Promise<Server> {
   const log: string[] = [];
-  const proc = spawn(process.execPath, [k8tsBin, "server", "--data-dir", dataDir, "--https-listen-port", String(port), "--bind-address", "127.0.0.1", "--disable-cluster-dns"], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [k8tsBin, "server", "--data-dir", dataDir, "--https-listen-port", String(port), "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--disable-cluster-dns"], { stdio: ["ignore", "pipe", "pipe"] });
   const s: Server = { proc, dataDir, port, kubeconfig: join(dataDir, "kubeconfig.yaml"), log };
   await new Promise<void>((resolve, fail) => {
     // A server whose agent did not start keeps running: end it, or it outlives the test run.

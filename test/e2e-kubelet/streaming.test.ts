@@ -28,7 +28,7 @@ interface Server {
 
 async function startServer(dataDir: string): Promise<Server> {
   const log: string[] = [];
-  const args = ["server", "--data-dir", dataDir, "--https-listen-port", String(await freePort()), "--bind-address", "127.0.0.1", "--disable-cluster-dns", "--kubelet-port", "0"];
+  const args = ["server", "--data-dir", dataDir, "--https-listen-port", String(await freePort()), "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--disable-cluster-dns", "--kubelet-port", "0"];
   const proc = spawn(process.execPath, [k8tsBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const s: Server = { proc, dataDir, kubeconfig: join(dataDir, "kubeconfig.yaml"), log };
   await new Promise<void>((resolve, reject) => {

@@ -46,7 +46,7 @@ export async function startK8tsServer(options: { dataDir?: string; port?: number
   const port = options.port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [k8tsBin, "server", "--data-dir", dataDir, "--https-listen-port", String(port), "--bind-address", "127.0.0.1", "--disable-agent", "--cluster-dns-port", "0", ...(options.extraArgs ?? [])],
+    [k8tsBin, "server", "--data-dir", dataDir, "--https-listen-port", String(port), "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--disable-agent", "--cluster-dns-port", "0", ...(options.extraArgs ?? [])],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";

@@ -76,6 +76,11 @@ for (const mode of ["nftables", "iptables", "userspace"] as ProxyMode[]) {
       await api.client.create(slices, sliceFor("web", [lab.pods[0]!.ip, lab.pods[1]!.ip]));
       await api.client.create(slices, sliceFor("sticky", [lab.pods[0]!.ip, lab.pods[1]!.ip]));
       await api.client.create(slices, sliceFor("self", [lab.pods[0]!.ip]));
+      // Leftovers of a proxy in another mode (a killed server, a mode switch): they catch
+      // Service traffic before this mode's rules unless the proxy removes them.
+      const inNode = (cmd: string, ...args: string[]) => spawnSync("ip", ["netns", "exec", lab.node, cmd, ...args], { encoding: "utf8" });
+      if (mode !== "nftables") inNode("nft", "add", "table", "ip", "k8ts-proxy");
+      if (mode !== "iptables") inNode("iptables", "-t", "nat", "-N", "K8TS-SERVICES");
       proxy = startProxy({
         client: api.client,
         nodeName: "lab-node",
@@ -103,6 +108,12 @@ for (const mode of ["nftables", "iptables", "userspace"] as ProxyMode[]) {
         await lab.destroy();
       }
       await api?.close();
+    });
+
+    it("removes another mode's leftover rules before its first sync", () => {
+      const inNode = (cmd: string, ...args: string[]) => spawnSync("ip", ["netns", "exec", lab.node, cmd, ...args], { encoding: "utf8" });
+      if (mode !== "nftables") assert.notEqual(inNode("nft", "list", "table", "ip", "k8ts-proxy").status, 0, "stale nftables table removed");
+      if (mode !== "iptables") assert.doesNotMatch(inNode("iptables-save").stdout, /K8TS/, "stale iptables chains removed");
     });
 
     it("reaches a backend through ClusterIP:port, masquerading the off-node client", async () => {
