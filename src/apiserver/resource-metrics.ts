@@ -24,7 +24,7 @@ export function resourceMetricsRoute(source: ResourceMetricsSource): (req: RestR
     const rt = plural === "nodes" ? nodeMetricsResource : podMetricsResource;
     if (req.method !== "GET") throw ApiError.methodNotAllowed(req.method, { group: rt.group, resource: rt.plural });
     if (req.query.watch === "true" || req.query.watch === "1") throw ApiError.methodNotAllowed("watch", { group: rt.group, resource: rt.plural });
-    const items: KubeObject[] = (plural === "nodes" ? source.nodeMetrics() : source.podMetrics(namespace)) as unknown as KubeObject[];
+    const items: KubeObject[] = plural === "nodes" ? source.nodeMetrics() : source.podMetrics(namespace);
     if (name !== undefined) {
       const found = items.find((o) => o.metadata.name === name);
       if (!found) throw ApiError.notFound({ group: rt.group, resource: plural === "nodes" ? "nodemetrics" : "podmetrics" }, name);

@@ -17,8 +17,8 @@ import { kubectl } from "../harness/index.js";
 
 const nodes = resource<Node>("", "v1", "nodes", "Node", false);
 const pods = resource<Pod>("", "v1", "pods", "Pod", true);
-const nodeMetrics = resource<NodeMetrics & { metadata: { name?: string } }>("metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", false);
-const podMetrics = resource<PodMetrics & { metadata: { name?: string } }>("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true);
+const nodeMetrics = resource<NodeMetrics>("metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", false);
+const podMetrics = resource<PodMetrics>("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true);
 const Mi = 1024 * 1024;
 
 /** One node's /metrics/resource at `t` ms: cumulative CPU grows at the given cores. */

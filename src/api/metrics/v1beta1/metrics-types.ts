@@ -1,11 +1,11 @@
 // metrics.k8s.io/v1beta1 (k8s.io/metrics pkg/apis/metrics/v1beta1/types.go): what
 // metrics-server serves and `kubectl top` and the HorizontalPodAutoscaler read.
-import type { ObjectMeta } from "../../object.js";
+import type { KubeObject, ObjectMeta } from "../../object.js";
 
 /** Resource name → quantity string ("cpu": "250m", "memory": "100Mi"). */
 export type ResourceList = Record<string, string>;
 
-export interface NodeMetrics {
+export interface NodeMetrics extends KubeObject {
   apiVersion: "metrics.k8s.io/v1beta1";
   kind: "NodeMetrics";
   metadata: ObjectMeta;
@@ -21,7 +21,7 @@ export interface ContainerMetrics {
   usage: ResourceList;
 }
 
-export interface PodMetrics {
+export interface PodMetrics extends KubeObject {
   apiVersion: "metrics.k8s.io/v1beta1";
   kind: "PodMetrics";
   metadata: ObjectMeta;
