@@ -2,6 +2,7 @@
 import { apiextensionsV1Resources } from "./apiextensions/v1/index.js";
 import { appsV1Resources } from "./apps/v1/index.js";
 import { authenticationV1Resources } from "./authentication/v1/index.js";
+import { authorizationV1Resources } from "./authorization/v1/index.js";
 import { autoscalingV1Resources } from "./autoscaling/v1/index.js";
 import { batchV1Resources } from "./batch/v1/index.js";
 import { coordinationV1Resources } from "./coordination/v1/index.js";
@@ -10,6 +11,7 @@ import { discoveryV1Resources } from "./discovery/v1/index.js";
 import { eventsV1Resources } from "./events/v1/index.js";
 import { metaV1Definitions } from "./meta/v1/index.js";
 import { policyV1Resources } from "./policy/v1/index.js";
+import { rbacV1Resources } from "./rbac/v1/index.js";
 import { KindRegistry } from "./registry.js";
 import type { ResourceType } from "./resource-type.js";
 
@@ -20,9 +22,11 @@ export function builtinResources(): ResourceType[] {
     ...appsV1Resources,
     ...eventsV1Resources,
     ...authenticationV1Resources,
+    ...authorizationV1Resources,
     ...autoscalingV1Resources,
     ...batchV1Resources,
     ...policyV1Resources,
+    ...rbacV1Resources,
     ...apiextensionsV1Resources,
     ...coordinationV1Resources,
     ...discoveryV1Resources,

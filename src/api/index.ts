@@ -38,3 +38,8 @@ export { apiextensionsV1Resources, apiextensionsV1Definitions, crdResource, crdC
 export type { CustomResourceDefinition, CustomResourceDefinitionSpec, CustomResourceDefinitionStatus, CustomResourceDefinitionNames, CustomResourceDefinitionVersion, CustomResourceDefinitionCondition, CustomResourceColumnDefinition, CustomResourceConversion, WebhookClientConfig, JSONSchemaProps, ValidationRule } from "./apiextensions/v1/index.js";
 export { customResourceTypes, storageVersionOf, validateCustomResource, validateStructuralSchema, validateSchemaValue, applySchemaDefaults, validateCelRules, compileCelRule, parseJsonPath, evaluateJsonPath, customResourceDefinitionName } from "./customresource/index.js";
 export type { CustomResourceOptions } from "./customresource/index.js";
+export type { AuthorizationAttributes, AuthorizationDecision, AuthorizerServices, RulesResult, ResourceRuleInfo, NonResourceRuleInfo, ImpersonationRequest } from "./authorizer.js";
+export { rbacV1Resources, rbacV1Definitions, rbacGroup, rolesResource, clusterRolesResource, roleBindingsResource, clusterRoleBindingsResource, validatePolicyRule } from "./rbac/v1/index.js";
+export type { PolicyRule, AggregationRule, Role, ClusterRole, Subject, RoleRef, RoleBinding, ClusterRoleBinding } from "./rbac/v1/index.js";
+export { authorizationV1Resources, authorizationV1Definitions, subjectAccessReviewsResource, selfSubjectAccessReviewsResource, selfSubjectRulesReviewsResource, localSubjectAccessReviewsResource } from "./authorization/v1/index.js";
+export type { SubjectAccessReview, SelfSubjectAccessReview, SelfSubjectRulesReview } from "./authorization/v1/index.js";

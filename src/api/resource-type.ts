@@ -174,6 +174,12 @@ export interface Strategy {
    * normalizes nulls.
    */
   typesCheckedByValidation?: boolean;
+  /**
+   * What a stored object looks like when read, without changing it in place (CRDs: the
+   * schema's defaults, as upstream defaults objects decoded from storage). Applied to every
+   * object the API server returns.
+   */
+  fromStorage?(obj: KubeObject): KubeObject;
   /** Set metadata.generation (1 on create, +1 on spec change), as upstream does for pods, deployments, jobs… */
   tracksGeneration?: boolean;
   /** With a status subresource, create normally drops `.status`; nodes keep what the kubelet sends. */

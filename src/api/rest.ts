@@ -3,6 +3,8 @@
  * edge of the API server and the Client's HTTP transport translate it to and from the
  * wire; the in-process transport passes it as it is. Both must mean the same thing.
  */
+import type { ImpersonationRequest } from "./authorizer.js";
+
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface RestRequest {
@@ -19,6 +21,8 @@ export interface RestRequest {
   accept?: string;
   /** Who is asking; set by the HTTP edge after authentication, or by the in-process caller. */
   user?: UserInfo;
+  /** The Impersonate-* headers, when sent: the API server checks them and acts as that user. */
+  impersonate?: ImpersonationRequest;
   signal?: AbortSignal;
 }
 

@@ -19,6 +19,9 @@ import { servicePoolsOf } from "./allocation/service-pools.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
 import { namespaceLifecycle } from "./namespace-lifecycle.js";
 import { observeRequest } from "./metrics.js";
+import type { AuthorizerChain } from "./authorization/chain.js";
+import { authorizeRequest } from "./authorization/authorize.js";
+import { authorizationAdmission } from "./authorization/admission.js";
 
 export interface ApiServerOptions {
   store: Store;
@@ -31,6 +34,8 @@ export interface ApiServerOptions {
   admission?: readonly AdmissionPlugin[];
   /** Service-account tokens (TokenRequest, TokenReview). */
   tokens?: TokenServices;
+  /** The authorizer chain every request passes (Node, RBAC); absent: everything is allowed (unit tests). */
+  authorizer?: AuthorizerChain;
   /** Paths served before resources (discovery, OpenAPI…): each answers or returns undefined. */
   extraRoutes?: ((req: RestRequest) => RestResponse | undefined | Promise<RestResponse | undefined>)[];
 }
@@ -43,6 +48,7 @@ export interface ApiServerOptions {
 export class ApiServer {
   readonly parts: ServerParts;
   private readonly extraRoutes: NonNullable<ApiServerOptions["extraRoutes"]>;
+  private readonly authorizer: AuthorizerChain | undefined;
 
   constructor(options: ApiServerOptions) {
     this.parts = {
@@ -51,9 +57,11 @@ export class ApiServer {
       now: options.now ?? (() => new Date()),
       watch: { minTimeoutSeconds: 1800, bookmarkIntervalMs: 60_000, ...options.watch },
       allocationPools: options.allocationPools ?? servicePoolsOf(),
-      admission: [namespaceLifecycle, ...(options.admission ?? [])],
+      admission: [namespaceLifecycle, ...authorizationAdmission(options.authorizer), ...(options.admission ?? [])],
       tokens: options.tokens,
+      authorizer: options.authorizer,
     };
+    this.authorizer = options.authorizer;
     this.extraRoutes = options.extraRoutes ?? [];
   }
 
@@ -65,7 +73,16 @@ export class ApiServer {
     }
   };
 
+  /**
+   * Who the request acts as, once impersonation (if asked) and the authorizer chain allow
+   * it; throws 403 otherwise. Also used for upgrade requests (exec, attach, port-forward).
+   */
+  async authorize(req: RestRequest): Promise<RestRequest> {
+    return this.authorizer ? authorizeRequest(this.authorizer, req) : req;
+  }
+
   private async route(req: RestRequest): Promise<RestResponse> {
+    req = await this.authorize(req);
     const path = req.path;
     if (isHealthPath(path)) {
       if (req.method !== "GET") throw ApiError.methodNotAllowed(req.method, { group: "", resource: path });

@@ -12,6 +12,7 @@ import { connect as tlsConnect } from "node:tls";
 import type { ConnectLocation, ConnectRequest, ConnectSubresource, KindRegistry, KubeObject, ResourceType, RestRequest, RestResponse } from "../api/index.js";
 import { ApiError, isApiError, type StatusReason } from "../machinery/index.js";
 import { errorResponse } from "./api-server.js";
+import { impersonationFromHeaders } from "./authorization/index.js";
 import { authenticate, type TokenAuthenticator } from "./authn.js";
 import type { ServerParts as AllServerParts } from "./context.js";
 
@@ -131,6 +132,8 @@ export interface UpgradeOptions {
   parts: ServerParts;
   tls: KubeletClientTls | undefined;
   tokens?: TokenAuthenticator;
+  /** The API server's authorization step (impersonation, then the authorizer chain): throws 403 when refused. */
+  authorize?: (req: RestRequest) => Promise<RestRequest>;
 }
 
 /** The HTTPS edge's `upgrade` event: authenticate, find the kubelet, join the connections. */
@@ -145,6 +148,11 @@ async function serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, 
   const user = await authenticate(req, o.tokens);
   if (!user) throw ApiError.unauthorized();
   const url = new URL(req.url ?? "/", "https://k8ts");
+  if (o.authorize) {
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+    await o.authorize({ method: req.method === "POST" ? "POST" : "GET", path: url.pathname, query, user, impersonate: impersonationFromHeaders(req.headers) });
+  }
   const target = parseConnectPath(url.pathname, o.parts.registry);
   if (!target) throw ApiError.of("NotFound", "the server could not find the requested resource", {});
   const loc = await locate(target, url.searchParams, o.parts);

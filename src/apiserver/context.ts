@@ -1,4 +1,4 @@
-import type { KubeObject, ResourceType, RestRequest, TokenServices } from "../api/index.js";
+import type { AuthorizerServices, KubeObject, ResourceType, RestRequest, TokenServices } from "../api/index.js";
 import type { Store } from "../storage/index.js";
 import type { KindRegistry } from "../api/index.js";
 import type { ResourceRequestInfo } from "./request-info.js";
@@ -25,6 +25,8 @@ export interface ServerParts {
   admission: readonly AdmissionPlugin[];
   /** Service-account token signing and token authentication (TokenRequest, TokenReview); absent on servers without a signing key. */
   tokens?: TokenServices;
+  /** The authorizer chain (Node, RBAC); absent on servers that allow everything (unit tests). */
+  authorizer?: AuthorizerServices;
 }
 
 export interface WatchSettings {

@@ -7,6 +7,7 @@ import { groupResource } from "./names.js";
 import { keepServerMeta } from "./object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "./object-store.js";
 import { isDryRun } from "./query.js";
+import { withTypeMeta } from "./respond.js";
 import { allocateForWrite, releaseDropped } from "./allocation/write.js";
 import { admissionAttributes, runMutatingAdmission, runValidatingAdmission } from "./admission-chain.js";
 
@@ -35,7 +36,8 @@ export async function guaranteedUpdate(
     const got = await server.store.get(key);
     if (!got.kv) throw ApiError.notFound(groupResource(rt), info.name);
     const current = decodeObject(got.kv);
-    const next = await mutate(structuredClone(current));
+    // A resource served in several versions (CRDs) stores one; the request sees its own.
+    const next = await mutate(withTypeMeta(rt, structuredClone(current)));
     const pinned = next.metadata.resourceVersion;
     if (pinned && pinned !== current.metadata.resourceVersion) throw ApiError.staleUpdate(groupResource(rt), info.name);
 

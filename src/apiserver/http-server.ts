@@ -8,6 +8,7 @@ import type { HttpMethod, RestHandler, RestRequest, RestResponse } from "../api/
 import { ApiError } from "../machinery/index.js";
 import { authenticate, type TokenAuthenticator } from "./authn.js";
 import { errorResponse } from "./api-server.js";
+import { impersonationFromHeaders } from "./authorization/index.js";
 
 /** Upstream refuses request bodies over 3 MiB. */
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
@@ -136,6 +137,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEd
     contentType,
     accept,
     user,
+    impersonate: impersonationFromHeaders(req.headers),
     signal: abort.signal,
   };
   const response = await options.handler(request);

@@ -4,7 +4,7 @@ import { decodeObject, objectKey } from "./object-store.js";
 
 /** What an entry answering a request itself gets from the server (reviews, serviceaccounts/token). */
 export function requestEnv(ctx: VerbContext): RequestEnv {
-  return { user: ctx.req.user, now: ctx.server.now(), get: (ref) => readObject(ctx.server, ref), tokens: ctx.server.tokens };
+  return { user: ctx.req.user, now: ctx.server.now(), get: (ref) => readObject(ctx.server, ref), tokens: ctx.server.tokens, authorizer: ctx.server.authorizer };
 }
 
 /** Reads one object straight from the store; undefined when absent or of an unknown resource. */

@@ -71,7 +71,8 @@ function apiVersion(rt: ResourceType): string {
   return rt.group ? `${rt.group}/${rt.version}` : rt.version;
 }
 
-export function withTypeMeta(rt: ResourceType, obj: KubeObject): KubeObject {
+export function withTypeMeta(rt: ResourceType, stored: KubeObject): KubeObject {
+  const obj = rt.strategy?.fromStorage ? rt.strategy.fromStorage(stored) : stored;
   if (obj.apiVersion === apiVersion(rt) && obj.kind === rt.kind) return obj;
   const { apiVersion: _a, kind: _k, ...rest } = obj;
   return { apiVersion: apiVersion(rt), kind: rt.kind, ...rest } as KubeObject;

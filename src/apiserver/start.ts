@@ -5,6 +5,7 @@ import { resourceMetricsRoute } from "./resource-metrics.js";
 import { metricsRoute, trackStorageObjects } from "./metrics.js";
 import type { Store } from "../storage/index.js";
 import { ApiServer } from "./api-server.js";
+import { AuthorizerChain, PolicyCache, reconcileBootstrapPolicy } from "./authorization/index.js";
 import { startCrdController } from "./crd/index.js";
 import type { WatchSettings } from "./context.js";
 import { advertiseAddressFor, bootstrapCluster, reconcileKubernetesService } from "./bootstrap.js";
@@ -60,9 +61,14 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   // Bearer tokens: service-account JWTs first, then join tokens (bootstrap-token Secrets, then the caller's).
   const others = [bootstrapTokenAuthenticator(options), ...(options.tokens ? [options.tokens] : [])];
   const saTokens = serviceAccountTokens({ store: options.store, registry: options.registry, ...options.serviceAccount, others });
-  const apiServer = createApiServer({ ...options, allocationPools, tokenServices: saTokens });
+  // Authorization (Node, RBAC) reads a cache of the RBAC objects and the node graph, kept by store watches.
+  const policy = new PolicyCache({ store: options.store });
+  const policyStop = new AbortController();
+  await policy.start(policyStop.signal);
+  const apiServer = createApiServer({ ...options, allocationPools, tokenServices: saTokens, authorizer: new AuthorizerChain(policy) });
   await repairAllocations(options.store, options.registry);
   await bootstrapCluster(apiServer.handle);
+  await reconcileBootstrapPolicy(apiServer.handle);
   const stop = new AbortController();
   // CRDs already stored are served before the server answers; later ones within moments.
   await startCrdController({ store: options.store, registry: options.registry, handler: apiServer.handle, signal: stop.signal });
@@ -75,7 +81,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     port: options.port,
     tokens: saTokens.authenticate,
     decodeProtobuf: (raw: Buffer) => decodeKubernetesProtobuf(raw, options.registry),
-    upgrade: connectUpgradeHandler({ parts: apiServer.parts, tls: options.kubeletClient, tokens: saTokens.authenticate }),
+    upgrade: connectUpgradeHandler({ parts: apiServer.parts, tls: options.kubeletClient, tokens: saTokens.authenticate, authorize: (r) => apiServer.authorize(r) }),
   };
   const edge = await startHttpsEdge(edgeOptions);
   const edges = [edge];
@@ -89,6 +95,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     await reconcileKubernetesService(apiServer.handle, { clusterIP: allocationPools.get(servicePools.IPv4)!.valueAt(0), address: advertised, port });
   } catch (err) {
     stop.abort();
+    policyStop.abort();
     await closeEdges();
     throw err;
   }
@@ -98,6 +105,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     serviceAccountTokens: saTokens,
     close: () => {
       stop.abort();
+      policyStop.abort();
       return closeEdges();
     },
   };
@@ -116,6 +124,8 @@ export function createApiServer(options: {
   kubeletClient?: KubeletClientTls;
   /** TokenRequest signing and TokenReview (see tokens/). */
   tokenServices?: TokenServices;
+  /** The authorizer chain every request passes; absent: everything is allowed. */
+  authorizer?: AuthorizerChain;
   resourceMetrics?: ResourceMetricsSource;
   metrics?: () => Promise<{ contentType: string; text: string }>;
 }): ApiServer {
@@ -127,6 +137,7 @@ export function createApiServer(options: {
     now: options.now,
     allocationPools: options.allocationPools,
     tokens: options.tokenServices,
+    authorizer: options.authorizer,
     extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry), connectRoute({ store: options.store, registry: options.registry }, options.kubeletClient), ...(options.resourceMetrics ? [resourceMetricsRoute(options.resourceMetrics)] : []), metricsRoute(options.metrics)],
   });
 }

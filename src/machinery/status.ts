@@ -257,7 +257,6 @@ export function fieldErrorMessage(e: FieldError): string {
     case "FieldValueRequired":
     case "FieldValueForbidden":
     case "FieldValueTooLong":
-    case "FieldValueTooMany":
     case "InternalError":
       return e.detail ? `${e.field}: ${what}: ${e.detail}` : `${e.field}: ${what}`;
     default: {

@@ -40,6 +40,10 @@ export function schemaOf(p: JSONSchemaProps): Schema {
   if (p.items && !Array.isArray(p.items)) s.items = schemaOf(p.items);
   if (typeof p.additionalProperties === "object") s.additionalProperties = schemaOf(p.additionalProperties);
   else if (p.additionalProperties === true) s.additionalProperties = true;
+  if (p["x-kubernetes-embedded-resource"]) {
+    // An embedded object is a whole Kubernetes object: its metadata is ObjectMeta, as upstream publishes it.
+    s.properties = { apiVersion: string(), kind: string(), ...s.properties, metadata: objectMeta() };
+  }
   if (s["x-kubernetes-list-type"] === "map" && p.items && !Array.isArray(p.items)) {
     // Strategic merge patch is refused for custom resources; the merge key only helps SSA-free tooling.
     const keys = p["x-kubernetes-list-map-keys"];

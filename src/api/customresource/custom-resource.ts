@@ -91,6 +91,12 @@ function strategyFor(v: CustomResourceDefinitionVersion, schema: JSONSchemaProps
   };
   if (schema) {
     strategy.defaults = (obj) => applyDefaults(obj, schema);
+    // Defaults added to the schema later show on objects stored before (upstream defaults on decode from storage).
+    strategy.fromStorage = (obj) => {
+      const copy = structuredClone(obj);
+      applyDefaults(copy, schema);
+      return isDeepStrictEqual(copy, obj) ? obj : copy;
+    };
     strategy.validate = (obj, old) => validateCustomResource(obj, old, schema);
   }
   const selectable = v.selectableFields ?? [];

@@ -1,0 +1,160 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fieldErrorMessage } from "../../machinery/index.js";
+import type { JSONSchemaProps } from "../apiextensions/v1/crd-types.js";
+import type { KubeObject } from "../object.js";
+import { findUnknownFields, pruneUnknownFields } from "../schema-check.js";
+import { metaV1Definitions } from "../meta/v1/index.js";
+import { applyDefaults } from "./_defaults.js";
+import { validateValue } from "./_validate-value.js";
+import { customResourceTypes, validateCustomResource } from "./custom-resource.js";
+import { validateStructuralSchema } from "./structural.js";
+import { evaluateJsonPath, parseJsonPath } from "./_json-path.js";
+
+const schema: JSONSchemaProps = {
+  type: "object",
+  properties: {
+    spec: {
+      type: "object",
+      required: ["host"],
+      "x-kubernetes-validations": [
+        { rule: "self.minReplicas <= self.replicas", message: "replicas should be no less than minReplicas" },
+        { rule: "self.replicas < 100", messageExpression: "'replicas ' + string(self.replicas) + ' is too many'" },
+        { rule: "self.host == oldSelf.host", reason: "FieldValueForbidden", message: "host is immutable" },
+        { rule: "!has(self.mode) || self.mode != 'x'", fieldPath: ".mode" },
+      ],
+      properties: {
+        host: { type: "string", maxLength: 10, pattern: "^[a-z.]+$" },
+        replicas: { type: "integer", minimum: 1, maximum: 200, default: 1 },
+        minReplicas: { type: "integer", default: 1 },
+        ratio: { type: "number", exclusiveMaximum: true, maximum: 1 },
+        mode: { type: "string", enum: ["a", "b", "x"] },
+        when: { type: "string", format: "date-time" },
+        port: { "x-kubernetes-int-or-string": true },
+        items: { type: "array", maxItems: 2, minItems: 1, items: { type: "string" } },
+        ports: {
+          type: "array",
+          "x-kubernetes-list-type": "map",
+          "x-kubernetes-list-map-keys": ["port"],
+          items: { type: "object", properties: { port: { type: "integer" }, name: { type: "string", default: "http" } } },
+        },
+        labels: { type: "object", additionalProperties: { type: "string" } },
+        nullableText: { type: "string", nullable: true },
+        template: { type: "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true },
+        free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+      },
+    },
+  },
+};
+
+const obj = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: "x.io/v1", kind: "Foo", metadata: { name: "f" }, spec });
+const messages = (o: KubeObject, old?: KubeObject) => validateCustomResource(o, old, schema).map(fieldErrorMessage);
+
+describe("custom resource schema validation (upstream's messages)", () => {
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    ["a valid object", { host: "a.b", replicas: 2, minReplicas: 1 }, []],
+    ["a wrong type", { host: "a", replicas: "2", minReplicas: 1 }, ['spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"', '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation']],
+    ["a missing required field", { replicas: 1, minReplicas: 1 }, ["spec.host: Required value", '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation']],
+    ["too long, and not matching its pattern", { host: "ABCDEFGHIJKL", replicas: 1, minReplicas: 1 }, ["spec.host: Too long: may not be more than 10 bytes", `spec.host: Invalid value: "ABCDEFGHIJKL": spec.host in body should match '^[a-z.]+$'`]],
+    ["above maximum", { host: "a", replicas: 300, minReplicas: 1 }, ["spec.replicas: Invalid value: 300: spec.replicas in body should be less than or equal to 200", 'spec: Invalid value: "object": replicas 300 is too many']],
+    ["below minimum", { host: "a", replicas: 0, minReplicas: 0 }, ["spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1"]],
+    ["at an exclusive maximum", { host: "a", replicas: 1, minReplicas: 1, ratio: 1 }, ["spec.ratio: Invalid value: 1: spec.ratio in body should be less than 1"]],
+    ["not in the enum", { host: "a", replicas: 1, minReplicas: 1, mode: "c" }, ['spec.mode: Unsupported value: "c": supported values: "a", "b", "x"']],
+    ["not a date-time", { host: "a", replicas: 1, minReplicas: 1, when: "yesterday" }, ['spec.when: Invalid value: "yesterday": spec.when in body must be of type date-time: "yesterday"']],
+    ["int-or-string given a bool", { host: "a", replicas: 1, minReplicas: 1, port: true }, ['spec.port: Invalid value: "boolean": spec.port in body must be of type integer,string: "boolean"', '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation']],
+    ["too many items", { host: "a", replicas: 1, minReplicas: 1, items: ["a", "b", "c"] }, ["spec.items: Too many: 3: must have at most 2 items"]],
+    ["too few items", { host: "a", replicas: 1, minReplicas: 1, items: [] }, ["spec.items: Invalid value: []: spec.items in body should have at least 1 items"]],
+    ["a duplicate list-map key", { host: "a", replicas: 1, minReplicas: 1, ports: [{ port: 80 }, { port: 80 }] }, ['spec.ports[1]: Duplicate value: {"port":80}']],
+    ["a map value of the wrong type", { host: "a", replicas: 1, minReplicas: 1, labels: { a: 1 } }, ['spec.labels.a: Invalid value: "integer": spec.labels.a in body must be of type string: "integer"', '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation']],
+    ["null where nullable", { host: "a", replicas: 1, minReplicas: 1, nullableText: null }, []],
+    ["an embedded resource without apiVersion and kind", { host: "a", replicas: 1, minReplicas: 1, template: { metadata: {} } }, ["spec.template.apiVersion: Required value: must not be empty", "spec.template.kind: Required value: must not be empty", '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation']],
+    ["a failed CEL rule with message", { host: "a", replicas: 1, minReplicas: 3 }, ['spec: Invalid value: "object": replicas should be no less than minReplicas']],
+    ["a CEL rule with fieldPath and no message", { host: "a", replicas: 1, minReplicas: 1, mode: "x" }, [`spec.mode: Invalid value: "object": failed rule: !has(self.mode) || self.mode != 'x'`]],
+  ];
+  for (const [name, spec, want] of cases) {
+    it(name, () => assert.deepEqual(messages(obj(spec)), want));
+  }
+
+  it("evaluates transition rules against the stored object only on update", () => {
+    assert.deepEqual(messages(obj({ host: "b", replicas: 1, minReplicas: 1 }), obj({ host: "a", replicas: 1, minReplicas: 1 })), ["spec: Forbidden: host is immutable"]);
+    assert.deepEqual(messages(obj({ host: "a", replicas: 1, minReplicas: 1 }), obj({ host: "a", replicas: 5, minReplicas: 1 })), []);
+  });
+
+  it("reports a rule that fails to evaluate as upstream does", () => {
+    const s: JSONSchemaProps = { type: "object", properties: { spec: { type: "object", "x-kubernetes-validations": [{ rule: "self.missing > 1" }], properties: { a: { type: "string" } } } } };
+    assert.deepEqual(validateCustomResource(obj({ a: "x" }), undefined, s).map(fieldErrorMessage), ['spec: Invalid value: "object": no such key: missing evaluating rule: self.missing > 1']);
+  });
+
+  it("lets a root rule read metadata.name", () => {
+    const s: JSONSchemaProps = { type: "object", "x-kubernetes-validations": [{ rule: "self.metadata.name.startsWith('ok-')", message: "name must start with ok-" }], properties: { spec: { type: "object" } } };
+    assert.deepEqual(validateCustomResource(obj({}), undefined, s).map(fieldErrorMessage), ['<nil>: Invalid value: "object": name must start with ok-']);
+  });
+});
+
+describe("custom resource defaulting", () => {
+  it("fills absent fields at every depth, in list items, and drops non-nullable nulls", () => {
+    const value = { spec: { host: "a", ports: [{ port: 80 }, { port: 81, name: "m" }], mode: null } };
+    applyDefaults(value, schema);
+    assert.deepEqual(value, { spec: { host: "a", replicas: 1, minReplicas: 1, ports: [{ port: 80, name: "http" }, { port: 81, name: "m" }] } });
+  });
+
+  it("defaults objects read from storage without changing them", () => {
+    const [rt] = customResourceTypes({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "foos.x.io" }, spec: { group: "x.io", scope: "Namespaced", names: { plural: "foos", kind: "Foo" }, versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: schema } }] } });
+    const stored = obj({ host: "a" });
+    const read = rt.strategy!.fromStorage!(stored);
+    assert.equal((read.spec as { replicas: number }).replicas, 1);
+    assert.equal((stored.spec as { replicas?: number }).replicas, undefined);
+  });
+});
+
+describe("custom resource pruning (through the published schema)", () => {
+  it("finds and prunes unknown fields, keeping preserved and embedded ones", () => {
+    const [rt] = customResourceTypes({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "foos.x.io" }, spec: { group: "x.io", scope: "Namespaced", names: { plural: "foos", kind: "Foo" }, versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: schema } }] } });
+    const defs = { ...metaV1Definitions, ...rt.definitions };
+    const value = obj({ host: "a", bogus: 1, free: { anything: { deep: true } }, template: { apiVersion: "v1", kind: "Pod", metadata: { name: "p", unknownMeta: 1 }, spec: { x: 1 } }, ports: [{ port: 1, extra: 2 }] });
+    (value.metadata as Record<string, unknown>).unknownRoot = 1;
+    assert.deepEqual(findUnknownFields(value, defs[rt.definition], defs), ["metadata.unknownRoot", "spec.bogus", "spec.template.metadata.unknownMeta", "spec.ports[0].extra"]);
+    pruneUnknownFields(value, defs[rt.definition], defs);
+    assert.deepEqual(value.spec, { host: "a", free: { anything: { deep: true } }, template: { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { x: 1 } }, ports: [{ port: 1 }] });
+  });
+});
+
+describe("structural schema checks of a CRD", () => {
+  const p = "spec.versions[0].schema.openAPIV3Schema";
+  it("requires types, items, and compilable rules", () => {
+    const errs = validateStructuralSchema(
+      {
+        type: "object",
+        properties: {
+          spec: { properties: { list: { type: "array" } }, "x-kubernetes-validations": [{ rule: "self.a >" }] },
+          m: { type: "object", properties: { a: { type: "string" } }, additionalProperties: { type: "string" } },
+          d: { type: "integer", default: "x" },
+        },
+      },
+      p,
+    ).map(fieldErrorMessage);
+    assert.ok(errs.includes(`${p}.properties[spec].type: Required value: must not be empty for specified object fields`), errs.join("\n"));
+    assert.ok(errs.includes(`${p}.properties[spec].properties[list].items: Required value: must be specified`));
+    assert.ok(errs.includes(`${p}.properties[m].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`));
+    assert.ok(errs.some((e) => e.startsWith(`${p}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: "self.a >": compilation failed`)));
+    assert.ok(errs.some((e) => e.startsWith(`${p}.properties[d].default: Invalid value: "x"`)));
+  });
+  it("requires an object at the root", () => {
+    assert.deepEqual(validateStructuralSchema({ type: "string" }, p).map(fieldErrorMessage), [`${p}.type: Invalid value: "string": must be object at the root`]);
+  });
+});
+
+describe("printer-column JSONPath", () => {
+  it("selects fields, indexes, quoted keys and filters", () => {
+    const o = { status: { conditions: [{ type: "Ready", status: "True" }, { type: "Synced", status: "False" }] }, metadata: { labels: { "app.io/name": "x" } }, spec: { list: [1, 2] } };
+    assert.deepEqual(evaluateJsonPath(parseJsonPath('.status.conditions[?(@.type=="Ready")].status'), o), ["True"]);
+    assert.deepEqual(evaluateJsonPath(parseJsonPath(".metadata.labels['app.io/name']"), o), ["x"]);
+    assert.deepEqual(evaluateJsonPath(parseJsonPath(".spec.list[1]"), o), [2]);
+    assert.deepEqual(evaluateJsonPath(parseJsonPath(".spec.list[*]"), o), [1, 2]);
+    assert.deepEqual(evaluateJsonPath(parseJsonPath(".spec.missing"), o), []);
+  });
+});
+
+describe("validateValue", () => {
+  it("accepts integers for number fields", () => assert.deepEqual(validateValue(3, { type: "number" }, "x"), []));
+});

@@ -1,0 +1,237 @@
+/**
+ * The authorizers' view of the store: every Role, ClusterRole, RoleBinding and
+ * ClusterRoleBinding, and for the Node authorizer which secrets, configmaps, PVCs and
+ * service accounts the pods bound to each node use. Filled by one list and kept current
+ * by a store watch per prefix (upstream's RBAC and node-graph informers), so a check
+ * reads memory only.
+ *
+ * Like upstream's informers it can lag a write by a moment; a caller about to refuse
+ * calls `refresh()` (re-reads the RBAC objects if anything was written since) and asks
+ * again, so a binding created just before a request is always seen.
+ */
+import type { ClusterRole, ClusterRoleBinding, KubeObject, Pod, Role, RoleBinding } from "../../api/index.js";
+import { isStoreError } from "../../machinery/index.js";
+import type { Store, StoreEvent } from "../../storage/index.js";
+import { decodeObject } from "../object-store.js";
+
+const prefixes = {
+  roles: "/registry/rbac.authorization.k8s.io/roles/",
+  clusterroles: "/registry/rbac.authorization.k8s.io/clusterroles/",
+  rolebindings: "/registry/rbac.authorization.k8s.io/rolebindings/",
+  clusterrolebindings: "/registry/rbac.authorization.k8s.io/clusterrolebindings/",
+} as const;
+const podsPrefix = "/registry/core/pods/";
+
+type RbacKind = keyof typeof prefixes;
+
+/** What the node graph keeps of one pod. */
+interface PodRefs {
+  node: string;
+  namespace: string;
+  /** "secrets/name", "configmaps/name", "persistentvolumeclaims/name", "serviceaccounts/name". */
+  refs: string[];
+}
+
+export class PolicyCache {
+  private readonly store: Store;
+  private readonly rbac: Record<RbacKind, Map<string, KubeObject>> = { roles: new Map(), clusterroles: new Map(), rolebindings: new Map(), clusterrolebindings: new Map() };
+  private readonly pods = new Map<string, PodRefs>();
+  /** node → "namespace/kind/name" → how many of its pods use it. */
+  private readonly nodeRefs = new Map<string, Map<string, number>>();
+  private rbacRevision = 0;
+  private podsRevision = 0;
+  private podWaiters: (() => void)[] = [];
+  private readyPromise: Promise<void> | undefined;
+
+  constructor(options: { store: Store }) {
+    this.store = options.store;
+  }
+
+  /** Lists everything and watches until `signal` aborts; resolves once the first list is in. */
+  start(signal: AbortSignal): Promise<void> {
+    this.readyPromise ??= (async () => {
+      for (const kind of Object.keys(prefixes) as RbacKind[]) {
+        const rev = await this.listRbac(kind);
+        void this.watchLoop(prefixes[kind], rev, signal, (ev) => this.applyRbac(kind, ev), () => this.listRbac(kind));
+      }
+      const rev = await this.listPods();
+      void this.watchLoop(podsPrefix, rev, signal, (ev) => this.applyPod(ev), () => this.listPods());
+    })();
+    return this.readyPromise;
+  }
+
+  ready(): Promise<void> {
+    return this.readyPromise ?? Promise.resolve();
+  }
+
+  /** Re-reads the RBAC objects when anything was written since they were last read; true when it did. */
+  async refresh(): Promise<boolean> {
+    const current = await this.store.currentRevision();
+    if (current <= this.rbacRevision) return false;
+    for (const kind of Object.keys(prefixes) as RbacKind[]) await this.listRbac(kind);
+    return true;
+  }
+
+  /** Waits (briefly) until the pod watch has seen every write made so far; true when the graph moved. */
+  async refreshPods(timeoutMs = 500): Promise<boolean> {
+    const target = await this.store.currentRevision();
+    const start = this.podsRevision;
+    const deadline = Date.now() + timeoutMs;
+    while (this.podsRevision < target && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 20);
+        this.podWaiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.podsRevision !== start;
+  }
+
+  clusterRole(name: string): ClusterRole | undefined {
+    return this.rbac.clusterroles.get(name) as ClusterRole | undefined;
+  }
+
+  role(namespace: string, name: string): Role | undefined {
+    return this.rbac.roles.get(`${namespace}/${name}`) as Role | undefined;
+  }
+
+  clusterRoles(): ClusterRole[] {
+    return [...this.rbac.clusterroles.values()] as ClusterRole[];
+  }
+
+  clusterRoleBindings(): ClusterRoleBinding[] {
+    return [...this.rbac.clusterrolebindings.values()] as ClusterRoleBinding[];
+  }
+
+  roleBindings(namespace: string): RoleBinding[] {
+    const out: RoleBinding[] = [];
+    for (const b of this.rbac.rolebindings.values()) if (b.metadata.namespace === namespace) out.push(b as RoleBinding);
+    return out;
+  }
+
+  /** Does a pod bound to `node` use this object (kind: secrets, configmaps, persistentvolumeclaims, serviceaccounts)? */
+  nodeUses(node: string, kind: string, namespace: string, name: string): boolean {
+    return (this.nodeRefs.get(node)?.get(`${namespace}/${kind}/${name}`) ?? 0) > 0;
+  }
+
+  private async listRbac(kind: RbacKind): Promise<number> {
+    const res = await this.store.range(prefixes[kind]);
+    const map = this.rbac[kind];
+    map.clear();
+    for (const kv of res.kvs) map.set(this.rbacKey(kv.key, kind), decodeObject(kv));
+    this.rbacRevision = Math.max(this.rbacRevision, res.revision);
+    return res.revision;
+  }
+
+  private rbacKey(key: string, kind: RbacKind): string {
+    return key.slice(prefixes[kind].length);
+  }
+
+  private applyRbac(kind: RbacKind, ev: StoreEvent): void {
+    const key = this.rbacKey(ev.kv.key, kind);
+    if (ev.type === "delete") this.rbac[kind].delete(key);
+    else this.rbac[kind].set(key, decodeObject(ev.kv));
+  }
+
+  private async listPods(): Promise<number> {
+    const res = await this.store.range(podsPrefix);
+    this.pods.clear();
+    this.nodeRefs.clear();
+    for (const kv of res.kvs) this.setPod(kv.key, decodeObject(kv) as Pod);
+    this.podsRevision = res.revision;
+    return res.revision;
+  }
+
+  private applyPod(ev: StoreEvent): void {
+    if (ev.type === "delete") this.setPod(ev.kv.key, undefined);
+    else this.setPod(ev.kv.key, decodeObject(ev.kv) as Pod);
+    this.podsRevision = Math.max(this.podsRevision, ev.kv.modRevision);
+    const waiters = this.podWaiters;
+    this.podWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private setPod(key: string, pod: Pod | undefined): void {
+    const old = this.pods.get(key);
+    if (old) this.count(old, -1);
+    if (!pod?.spec?.nodeName) {
+      this.pods.delete(key);
+      return;
+    }
+    const refs: PodRefs = { node: pod.spec.nodeName, namespace: pod.metadata.namespace ?? "", refs: podReferences(pod) };
+    this.pods.set(key, refs);
+    this.count(refs, 1);
+  }
+
+  private count(p: PodRefs, delta: number): void {
+    let m = this.nodeRefs.get(p.node);
+    if (!m) this.nodeRefs.set(p.node, (m = new Map()));
+    for (const r of p.refs) {
+      const k = `${p.namespace}/${r}`;
+      const n = (m.get(k) ?? 0) + delta;
+      if (n > 0) m.set(k, n);
+      else m.delete(k);
+    }
+    if (m.size === 0) this.nodeRefs.delete(p.node);
+  }
+
+  private async watchLoop(prefix: string, fromRevision: number, signal: AbortSignal, apply: (ev: StoreEvent) => void, relist: () => Promise<number>): Promise<void> {
+    let rev = fromRevision;
+    while (!signal.aborted) {
+      try {
+        for await (const ev of this.store.watch(prefix, { fromRevision: rev, signal })) {
+          apply(ev);
+          rev = ev.kv.modRevision;
+        }
+        if (signal.aborted) return;
+      } catch (err) {
+        if (signal.aborted) return;
+        if (!isStoreError(err, "compacted") && !isStoreError(err, "unavailable")) console.error(`k8ts apiserver: authorization cache watch ${prefix}:`, err);
+        await new Promise((r) => setTimeout(r, 100));
+        try {
+          rev = await relist();
+        } catch {
+          // the store is closing or unavailable: try again
+        }
+      }
+    }
+  }
+}
+
+/** The objects a pod uses that its node may read (upstream's node graph edges pod → secret/configmap/pvc/serviceaccount). */
+export function podReferences(pod: Pod): string[] {
+  const refs = new Set<string>();
+  const spec = pod.spec!;
+  refs.add(`serviceaccounts/${spec.serviceAccountName || "default"}`);
+  for (const s of spec.imagePullSecrets ?? []) if (s.name) refs.add(`secrets/${s.name}`);
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers, ...(spec.ephemeralContainers ?? [])]) {
+    for (const e of c.envFrom ?? []) {
+      if (e.secretRef?.name) refs.add(`secrets/${e.secretRef.name}`);
+      if (e.configMapRef?.name) refs.add(`configmaps/${e.configMapRef.name}`);
+    }
+    for (const e of c.env ?? []) {
+      if (e.valueFrom?.secretKeyRef?.name) refs.add(`secrets/${e.valueFrom.secretKeyRef.name}`);
+      if (e.valueFrom?.configMapKeyRef?.name) refs.add(`configmaps/${e.valueFrom.configMapKeyRef.name}`);
+    }
+  }
+  for (const v of spec.volumes ?? []) {
+    if (v.secret?.secretName) refs.add(`secrets/${v.secret.secretName}`);
+    if (v.configMap?.name) refs.add(`configmaps/${v.configMap.name}`);
+    if (v.persistentVolumeClaim?.claimName) refs.add(`persistentvolumeclaims/${v.persistentVolumeClaim.claimName}`);
+    if (v.ephemeral) refs.add(`persistentvolumeclaims/${pod.metadata.name}-${v.name}`);
+    for (const src of v.projected?.sources ?? []) {
+      if (src.secret?.name) refs.add(`secrets/${src.secret.name}`);
+      if (src.configMap?.name) refs.add(`configmaps/${src.configMap.name}`);
+    }
+    // Secrets named by volume plugins (cephfs, rbd, csi…).
+    for (const plugin of Object.values(v) as { secretRef?: { name?: string }; nodePublishSecretRef?: { name?: string } }[]) {
+      if (plugin && typeof plugin === "object") {
+        if (plugin.secretRef?.name) refs.add(`secrets/${plugin.secretRef.name}`);
+        if (plugin.nodePublishSecretRef?.name) refs.add(`secrets/${plugin.nodePublishSecretRef.name}`);
+      }
+    }
+  }
+  return [...refs];
+}
