@@ -167,17 +167,23 @@ export class SchedulingQueue {
     return this.activeQ.has(key) || this.backoffQ.has(key) || this.unschedulable.has(key) || this.inFlight.has(key);
   }
 
+  /** The next pod to schedule if one is ready now; undefined otherwise (never waits). */
+  tryPop(): QueuedPodInfo | undefined {
+    if (this.closed) return undefined;
+    const next = this.activeQ.pop();
+    if (!next) return undefined;
+    this.schedulingCycle++;
+    const info: QueuedPodInfo = { ...next, attempts: next.attempts + 1, cycle: this.schedulingCycle };
+    this.inFlight.set(info.key, info);
+    return info;
+  }
+
   /** The next pod to schedule, waiting for one; undefined once the queue is closed. */
   async pop(signal?: AbortSignal): Promise<QueuedPodInfo | undefined> {
     for (;;) {
       if (this.closed || signal?.aborted) return undefined;
-      const next = this.activeQ.pop();
-      if (next) {
-        this.schedulingCycle++;
-        const info: QueuedPodInfo = { ...next, attempts: next.attempts + 1, cycle: this.schedulingCycle };
-        this.inFlight.set(info.key, info);
-        return info;
-      }
+      const info = this.tryPop();
+      if (info) return info;
       await new Promise<void>((resolve) => {
         const onAbort = (): void => {
           this.waiters.delete(wake);
