@@ -1,6 +1,7 @@
 import type { FieldError } from "../machinery/index.js";
 import type { KubeObject } from "./object.js";
 import type { UserInfo } from "./rest.js";
+import type { AuthorizerServices } from "./authorizer.js";
 import type { Definitions } from "./schema.js";
 
 /**
@@ -113,6 +114,8 @@ export interface RequestEnv {
   /** Reads one object as stored; undefined when absent. */
   get(ref: { group: string; version: string; plural: string; namespace?: string; name: string }): Promise<KubeObject | undefined>;
   tokens?: TokenServices;
+  /** The server's authorizer chain (SubjectAccessReview and the other reviews). */
+  authorizer?: AuthorizerServices;
 }
 
 /** The server's service-account token signer and its token authenticators (TokenRequest, TokenReview). */
