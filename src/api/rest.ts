@@ -21,6 +21,8 @@ export interface RestRequest {
   accept?: string;
   /** Who is asking; set by the HTTP edge after authentication, or by the in-process caller. */
   user?: UserInfo;
+  /** The User-Agent header: its prefix names the field manager when the request gives none. */
+  userAgent?: string;
   /** The Impersonate-* headers, when sent: the API server checks them and acts as that user. */
   impersonate?: ImpersonationRequest;
   signal?: AbortSignal;

@@ -10,11 +10,14 @@ import { isDryRun } from "./query.js";
 import { withTypeMeta } from "./respond.js";
 import { allocateForWrite, releaseDropped } from "./allocation/write.js";
 import { admissionAttributes, runMutatingAdmission, runValidatingAdmission } from "./admission-chain.js";
+import { trackUpdate } from "./fieldmanager/index.js";
 
 export interface UpdateOutcome {
   object: KubeObject;
   /** True when the write removed the object (its last finalizer went while it was being deleted). */
   deleted: boolean;
+  /** True when `options.create` made the object (server-side apply to a missing object). */
+  created?: boolean;
 }
 
 /**
@@ -28,13 +31,30 @@ export interface UpdateOutcome {
 export async function guaranteedUpdate(
   ctx: VerbContext,
   mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
-  options: { subresource: string; validate?: boolean; /** Deletion marks the object: it may set deletionTimestamp. */ deleting?: boolean } = { subresource: "" },
+  options: {
+    subresource: string;
+    validate?: boolean;
+    /** Deletion marks the object: it may set deletionTimestamp. */ deleting?: boolean;
+    /**
+     * metadata.managedFields: "track" records the write for the request's field manager
+     * (the default for admitted writes), "keep" leaves the stored ones (internal writes),
+     * "given" stores what `mutate` set (server-side apply). `managedSubresource` names the
+     * endpoint in the entry when it differs from `subresource` (scale).
+     */
+    managedFields?: "track" | "keep" | "given";
+    managedSubresource?: string;
+    /** Called instead of a 404 when the object does not exist (apply creates it). */
+    create?: () => Promise<KubeObject>;
+  } = { subresource: "" },
 ): Promise<UpdateOutcome> {
   const { rt, info, server } = ctx;
   const key = objectKey(rt, info.namespace, info.name);
   for (let attempt = 0; ; attempt++) {
     const got = await server.store.get(key);
-    if (!got.kv) throw ApiError.notFound(groupResource(rt), info.name);
+    if (!got.kv) {
+      if (options.create) return { object: await options.create(), deleted: false, created: true };
+      throw ApiError.notFound(groupResource(rt), info.name);
+    }
     const current = decodeObject(got.kv);
     // A resource served in several versions (CRDs) stores one; the request sees its own.
     const next = await mutate(withTypeMeta(rt, structuredClone(current)));
@@ -44,10 +64,12 @@ export async function guaranteedUpdate(
     prepareUpdate(ctx, next, current, options.subresource, options.deleting === true);
     // Marking for deletion was admitted as a DELETE; internal writes (validate: false) are not admitted.
     const attrs = options.validate !== false && !options.deleting ? admissionAttributes(ctx, "UPDATE", next, current, options.subresource) : undefined;
-    if (attrs) {
-      ctx.rt.strategy?.defaults?.(next);
-      await runMutatingAdmission(attrs);
-    }
+    if (attrs) ctx.rt.strategy?.defaults?.(next);
+    const managed = options.managedFields ?? (options.validate !== false && !options.deleting ? "track" : "keep");
+    if (managed === "track") trackUpdate(ctx, current, next, options.managedSubresource ?? options.subresource);
+    else if (managed === "keep") next.metadata.managedFields = current.metadata.managedFields;
+    if (next.metadata.managedFields === undefined) delete next.metadata.managedFields;
+    if (attrs) await runMutatingAdmission(attrs);
     if (options.validate !== false) defaultAndValidate(ctx, next, current, { operation: "update", subresource: options.subresource });
     if (attrs) await runValidatingAdmission(attrs);
 

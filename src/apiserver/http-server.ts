@@ -138,6 +138,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEd
     accept,
     user,
     impersonate: impersonationFromHeaders(req.headers),
+    userAgent: req.headers["user-agent"],
     signal: abort.signal,
   };
   const response = await options.handler(request);

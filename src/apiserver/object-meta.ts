@@ -20,7 +20,6 @@ export function fillCreateMeta(meta: ObjectMeta, now: string): void {
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
   delete meta.selfLink;
-  delete meta.managedFields;
   if (meta.generation !== undefined) delete meta.generation;
 }
 
@@ -39,7 +38,6 @@ export function keepServerMeta(meta: ObjectMeta, old: ObjectMeta): void {
   else delete meta.generation;
   if (old.generateName !== undefined && meta.generateName === undefined) meta.generateName = old.generateName;
   delete meta.selfLink;
-  delete meta.managedFields;
 }
 
 /** path.ValidatePathSegmentName: the generic name rule; kinds add DNS rules in their strategies. */

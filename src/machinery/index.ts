@@ -18,3 +18,5 @@ export { applyMergePatch, createMergePatch } from "./patch/merge-patch.js";
 export { applyStrategicMergePatch, strategicPatchErrors } from "./patch/strategic-merge-patch.js";
 export { noPatchMeta, patchMetaFromTree } from "./patch/patch-meta.js";
 export type { FieldPatchMeta, PatchMetaStep, PatchMetaLookup, PatchMetaTree } from "./patch/patch-meta.js";
+export { FieldSet, FieldPathError, compareElements, elementString, keyElement, parseElement, pathString, serializeElement } from "./fieldpath/index.js";
+export type { Path as FieldPath, PathElement } from "./fieldpath/index.js";

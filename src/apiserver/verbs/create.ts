@@ -10,9 +10,11 @@ import { fillCreateMeta, generateNameSuffix } from "../object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "../object-store.js";
 import { isDryRun } from "../query.js";
 import { respondObject } from "../respond.js";
+import { trackUpdate, validateWriteOptions } from "../fieldmanager/index.js";
 import { requestEnv } from "../request-env.js";
 
 export async function createObject(ctx: VerbContext): Promise<RestResponse> {
+  validateWriteOptions(ctx, "CreateOptions");
   const { obj, warnings } = decodeBody(ctx, ctx.req.body);
   // Review kinds (SelfSubjectReview…) are answered, never stored.
   const respond = ctx.rt.strategy?.respondToCreate;
@@ -22,7 +24,7 @@ export async function createObject(ctx: VerbContext): Promise<RestResponse> {
 }
 
 /** The create path after decoding: shared with create-on-update style callers. */
-export async function createDecoded(ctx: VerbContext, obj: KubeObject): Promise<KubeObject> {
+export async function createDecoded(ctx: VerbContext, obj: KubeObject, options: { /** Server-side apply already recorded managedFields. */ applied?: boolean } = {}): Promise<KubeObject> {
   const { rt, info, server } = ctx;
   if (rt.namespaced) {
     if (obj.metadata.namespace && info.namespace && obj.metadata.namespace !== info.namespace) {
@@ -39,6 +41,7 @@ export async function createDecoded(ctx: VerbContext, obj: KubeObject): Promise<
   strategy?.prepareForCreate?.(obj);
   // Mutating admission sees the defaulted object, and its changes are defaulted and validated again (as upstream).
   strategy?.defaults?.(obj);
+  if (!options.applied) trackUpdate(ctx, undefined, obj, "");
   const attrs = admissionAttributes(ctx, "CREATE", obj, undefined, "");
   await runMutatingAdmission(attrs);
   defaultAndValidate(ctx, obj, undefined, { operation: "create", subresource: "" });

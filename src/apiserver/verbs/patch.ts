@@ -5,8 +5,10 @@ import { decodeBody, warningHeaders } from "../admission.js";
 import type { VerbContext } from "../context.js";
 import { guaranteedUpdate, unpinned } from "../guaranteed-update.js";
 import { respondObject } from "../respond.js";
+import { validateWriteOptions } from "../fieldmanager/index.js";
+import { applyObject } from "./apply.js";
 
-export type PatchType = "json" | "merge" | "strategic";
+export type PatchType = "json" | "merge" | "strategic" | "apply";
 
 export function patchTypeOf(contentType: string | undefined): PatchType {
   const mediaType = (contentType ?? "").split(";")[0].trim();
@@ -17,6 +19,8 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
       return "merge";
     case "application/strategic-merge-patch+json":
       return "strategic";
+    case "application/apply-patch+yaml":
+      return "apply";
     default:
       throw ApiError.of(
         "UnsupportedMediaType",
@@ -35,6 +39,7 @@ export function applyPatch(ctx: VerbContext, current: KubeObject, patch: unknown
     case "json":
       return applyJsonPatch(current, patch);
     case "merge":
+    case "apply": // only the scale subresource gets here: its Scale is merged (verbs/apply.ts serves objects)
       return applyMergePatch(current, patch);
     case "strategic": {
       const defs = ctx.server.registry.definitions();
@@ -48,6 +53,8 @@ export function applyPatch(ctx: VerbContext, current: KubeObject, patch: unknown
 /** PATCH on the resource or its status subresource. */
 export async function patchObject(ctx: VerbContext): Promise<RestResponse> {
   const type = patchTypeOf(ctx.req.contentType);
+  validateWriteOptions(ctx, "PatchOptions", { apply: type === "apply" });
+  if (type === "apply") return applyObject(ctx);
   const warnings: string[] = [];
   const outcome = await guaranteedUpdate(
     ctx,

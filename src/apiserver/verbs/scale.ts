@@ -42,7 +42,7 @@ export async function scaleResponse(ctx: VerbContext): Promise<RestResponse> {
       setPath(current, spec.specReplicasPath, replicas);
       return current;
     },
-    { subresource: "" },
+    { subresource: "", managedSubresource: "scale" },
   );
   return { status: 200, body: toScale(ctx.rt, outcome.object) };
 }

@@ -4,10 +4,12 @@ import { decodeBody, warningHeaders } from "../admission.js";
 import type { VerbContext } from "../context.js";
 import { guaranteedUpdate } from "../guaranteed-update.js";
 import { respondObject } from "../respond.js";
+import { validateWriteOptions } from "../fieldmanager/index.js";
 
 /** PUT on the resource or its status subresource. */
 export async function updateObject(ctx: VerbContext): Promise<RestResponse> {
   const { info } = ctx;
+  validateWriteOptions(ctx, "UpdateOptions");
   const { obj, warnings } = decodeBody(ctx, ctx.req.body);
   if (obj.metadata.name && obj.metadata.name !== info.name) {
     throw ApiError.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);

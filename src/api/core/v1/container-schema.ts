@@ -96,7 +96,7 @@ export const containerDefinitions: Definitions = {
       hostIP: string("What host IP to bind the external port to."),
       hostPort: int32("Number of port to expose on the host. If specified, this must be a valid port number, 0 < x < 65536."),
       name: string("If specified, this must be an IANA_SVC_NAME and unique within the pod."),
-      protocol: string("Protocol for port. Must be UDP, TCP, or SCTP."),
+      protocol: string("Protocol for port. Must be UDP, TCP, or SCTP.", { default: "TCP" }),
     },
     { description: "ContainerPort represents a network port in a single container.", required: ["containerPort"] },
   ),

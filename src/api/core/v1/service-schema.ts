@@ -52,7 +52,7 @@ export const serviceDefinitions: Definitions = {
       name: string("The name of this port within the service."),
       nodePort: int32("The port on each node on which this service is exposed when type is NodePort or LoadBalancer."),
       port: int32("The port that will be exposed by this service."),
-      protocol: string("The IP protocol for this port. Supports \"TCP\", \"UDP\", and \"SCTP\"."),
+      protocol: string("The IP protocol for this port. Supports \"TCP\", \"UDP\", and \"SCTP\".", { default: "TCP" }),
       targetPort: intOrString("IntOrString is a type that can hold an int32 or a string."),
     },
     { description: "ServicePort contains information on service's port.", required: ["port"] },

@@ -34,13 +34,17 @@ export const apimachineryDefinitions: Definitions = {
     },
     { description: "ListMeta describes metadata that synthetic resources must have, including lists and various status objects." },
   ),
-  [m.LabelSelector]: object(
-    {
-      matchExpressions: arrayOf(ref(m.LabelSelectorRequirement), "matchExpressions is a list of label selector requirements.", {"x-kubernetes-list-type":"atomic"}),
-      matchLabels: mapOf(string(), "matchLabels is a map of {key,value} pairs."),
-    },
-    { description: "A label selector is a label query over a set of resources." },
-  ),
+  [m.LabelSelector]: {
+    ...object(
+      {
+        matchExpressions: arrayOf(ref(m.LabelSelectorRequirement), "matchExpressions is a list of label selector requirements.", {"x-kubernetes-list-type":"atomic"}),
+        matchLabels: mapOf(string(), "matchLabels is a map of {key,value} pairs."),
+      },
+      { description: "A label selector is a label query over a set of resources." },
+    ),
+    // +structType=atomic upstream: server-side apply owns a selector as a whole.
+    "x-kubernetes-map-type": "atomic",
+  },
   [m.LabelSelectorRequirement]: object(
     {
       key: string("key is the label key that the selector applies to."),
