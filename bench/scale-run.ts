@@ -58,6 +58,8 @@ export interface ScaleResult {
   server: { idleRssMiB: number; peakRssMiB: number; cpuSeconds: number; errorLines: number };
   sim: { peakRssMiB: number; cpuSeconds: number };
   storeBytes: number;
+  /** Store writes (revisions) during the whole run by resource, from the SQLite log (absent on other stores). */
+  writesByResource?: Record<string, number>;
   /** Per second since the load began: pods bound, pods seen Running, server and sim RSS (MiB). */
   series: { t: number; bound: number; running: number; serverRssMiB: number; simRssMiB: number }[];
   files: { json: string; svg: string; serverLog: string; simLog: string };
@@ -161,6 +163,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
   const simLog = { lines: [] as string[] };
   const procs: Proc[] = [];
   let transport: HttpTransport | undefined;
+  let result: ScaleResult | undefined;
   const stop = new AbortController();
   try {
     // ---- server ----
@@ -395,7 +398,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
     const sched = throughput(boundTimes);
     const storeBytes = await dirSize(join(dataDir, "db"));
     const errorLines = serverLog.lines.filter((l) => /\berror\b|panic|unhandled|exception/i.test(l)).length;
-    const result: ScaleResult = {
+    result = {
       preset: { nodes: options.nodes, pods: options.pods, deployments, namespaces, startupDelay, watchPerNode: options.watchPerNode === true, store: storeName, rate },
       machine,
       allRunning: runningCount >= options.pods,
@@ -425,7 +428,31 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
       clearTimeout(timer);
     }
     await sleep(200);
+    if (result) result.writesByResource = await writesByResource(join(dataDir, "db", "state.db"));
+    if (result) await writeFile(files.json, JSON.stringify(result, null, 2) + "\n").catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Revisions in the SQLite log by /registry/<group>/<resource>, counted after the server stopped. */
+async function writesByResource(path: string): Promise<Record<string, number> | undefined> {
+  try {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.prepare("SELECT key FROM log").raw().all() as [string][];
+      const out: Record<string, number> = {};
+      for (const [key] of rows) {
+        const parts = key.split("/");
+        const name = `${parts[2]}/${parts[3]}`;
+        out[name] = (out[name] ?? 0) + 1;
+      }
+      return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
   }
 }
 

@@ -77,6 +77,10 @@ const rows: [string, string][] = [
   ["sim RSS", `peak ${r.sim.peakRssMiB} MiB; ${r.sim.cpuSeconds} CPU s`],
   ["store on disk", `${(r.storeBytes / 1024 / 1024).toFixed(1)} MiB`],
 ];
+if (r.writesByResource) {
+  const top = Object.entries(r.writesByResource).slice(0, 8);
+  rows.push(["store writes by resource", top.map(([k, n]) => `${k} ${n}`).join(", ")]);
+}
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 console.log(`\nJSON ${r.files.json}\nSVG  ${r.files.svg}\nlogs ${r.files.serverLog} ${r.files.simLog}`);
