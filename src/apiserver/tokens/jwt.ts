@@ -105,6 +105,9 @@ export class TokenSigner {
   }
 }
 
+/** jwt.DefaultLeeway: a minute of clock skew either way. */
+export const leewaySeconds = 60;
+
 export type VerifyResult =
   | { ok: true; payload: JWTPayload; legacy: boolean }
   /** `ours: false`: not a token of this issuer at all (another authenticator may know it). */
@@ -132,11 +135,14 @@ export async function verifyToken(token: string, options: { publicKeys: readonly
       const { payload } = await jwtVerify(token, key, {
         algorithms: ["RS256", "ES256"],
         currentDate: options.now,
+        // go-jose's DefaultLeeway, which upstream's Validate uses for exp and nbf.
+        clockTolerance: leewaySeconds,
         requiredClaims: legacy ? ["sub"] : ["sub", "exp"],
       });
       return { ok: true, payload, legacy };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) return { ok: false, ours: true, error: "service account token has expired" };
+      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "nbf") return { ok: false, ours: true, error: "service account token is not valid yet" };
       if (err instanceof joseErrors.JWTClaimValidationFailed) return { ok: false, ours: true, error: `service account token is not valid: ${err.message}` };
       lastError = err instanceof Error ? err.message : String(err);
     }

@@ -117,12 +117,12 @@ describe("service-account token authentication", () => {
     assert.match(user?.extra?.["authentication.kubernetes.io/credential-id"]?.[0] ?? "", /^JTI=/);
   });
 
-  it("stops at expiry: valid one second before, refused at exp", async () => {
+  it("stops at expiry, with upstream's minute of leeway", async () => {
     const s = await newServer();
     const token = await tokenFor(s, { expirationSeconds: 600 });
-    s.step(599);
+    s.step(600 + 59);
     assert.ok(await s.tokens.authenticate(token));
-    s.step(1);
+    s.step(2);
     assert.equal(await s.tokens.authenticate(token), undefined);
     const review = await s.tokens.review(token, []);
     assert.deepEqual(review, { authenticated: false, error: "[invalid bearer token, service account token has expired]" });
@@ -143,9 +143,11 @@ describe("service-account token authentication", () => {
     const s = await newServer();
     const token = await tokenFor(s);
     await s.must("DELETE", "/api/v1/namespaces/default/serviceaccounts/robot");
-    assert.equal(await s.tokens.authenticate(token), undefined);
+    assert.deepEqual(await s.tokens.review(token, []), { authenticated: false, error: '[invalid bearer token, serviceaccounts "robot" not found]' });
     await s.must("POST", "/api/v1/namespaces/default/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } });
-    assert.equal(await s.tokens.authenticate(token), undefined);
+    const review = await s.tokens.review(token, []);
+    assert.equal(review.authenticated, false);
+    assert.match(!review.authenticated ? review.error : "", /service account UID \(.+\) does not match claim/);
   });
 
   it("binds to a pod: pod name and uid in extra, refused once the pod is gone", async () => {
@@ -158,9 +160,23 @@ describe("service-account token authentication", () => {
     assert.deepEqual(user?.extra?.["authentication.kubernetes.io/pod-uid"], [p.metadata.uid]);
     await s.must("DELETE", "/api/v1/namespaces/default/pods/web");
     assert.equal(await s.tokens.authenticate(token), undefined);
+    assert.deepEqual(await s.tokens.review(token, []), { authenticated: false, error: "[invalid bearer token, service account token has been invalidated]" });
     // A new pod of the same name does not bring the token back.
     await s.must("POST", "/api/v1/namespaces/default/pods", pod("web", "robot"));
-    assert.deepEqual(await s.tokens.review(token, []), { authenticated: false, error: "[invalid bearer token, service account token has been invalidated]" });
+    const again = await s.tokens.review(token, []);
+    assert.match(!again.authenticated ? again.error : "", /pod UID \(.+\) does not match service account pod ref claim/);
+  });
+
+  it("keeps a token of a pod in graceful deletion until its deletion time plus the leeway", async () => {
+    const s = await newServer();
+    const scheduled = { ...pod("slow", "robot"), spec: { serviceAccountName: "robot", nodeName: "n1", terminationGracePeriodSeconds: 30, containers: [{ name: "c", image: "busybox" }] } } as KubeObject;
+    await s.must("POST", "/api/v1/namespaces/default/pods", scheduled);
+    const token = await tokenFor(s, { boundObjectRef: { apiVersion: "v1", kind: "Pod", name: "slow" } });
+    await s.must("DELETE", "/api/v1/namespaces/default/pods/slow");
+    assert.ok((await s.must("GET", "/api/v1/namespaces/default/pods/slow")).metadata.deletionTimestamp, "graceful: still there");
+    assert.ok(await s.tokens.authenticate(token));
+    s.step(30 + 61);
+    assert.equal(await s.tokens.authenticate(token), undefined);
   });
 
   it("binds to a secret: refused once the secret is deleted", async () => {

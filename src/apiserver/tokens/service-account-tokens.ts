@@ -4,7 +4,7 @@ import type { KindRegistry, KubeObject, ServiceAccountTokenClaims, TokenReviewRe
 import type { Store } from "../../storage/index.js";
 import type { TokenAuthenticator } from "../authn.js";
 import { readObject } from "../request-env.js";
-import { TokenSigner, defaultIssuer, generateServiceAccountKeyPair, verifyToken, type KubernetesClaim } from "./jwt.js";
+import { TokenSigner, defaultIssuer, generateServiceAccountKeyPair, leewaySeconds, verifyToken, type KubernetesClaim } from "./jwt.js";
 
 export interface ServiceAccountTokenOptions {
   store: Store;
@@ -108,25 +108,32 @@ async function validateBound(payload: JWTPayload, get: Getter, now: Date): Promi
   const k = payload["kubernetes.io"] as Partial<KubernetesClaim> | undefined;
   const ns = k?.namespace;
   const saName = k?.serviceaccount?.name;
-  if (!k || !ns || !saName || payload.sub !== serviceAccountUsername(ns, saName)) return { error: "service account token claims are invalid" };
+  if (!k || !ns || !saName || payload.sub !== serviceAccountUsername(ns, saName)) return { error: "service account token claims could not be validated" };
+  // Things deleted more than the leeway ago no longer back a token (claims.go invalidIfDeletedBefore).
+  const deletedBefore = now.getTime() - leewaySeconds * 1000;
   const sa = await get({ plural: "serviceaccounts", namespace: ns, name: saName });
-  if (!sa || sa.metadata.uid !== k.serviceaccount?.uid) return { error: invalidated };
+  if (!sa) return { error: `serviceaccounts "${saName}" not found` };
+  if (isDeletedBefore(sa, deletedBefore)) return { error: `service account ${ns}/${saName} has been deleted` };
+  if (sa.metadata.uid !== k.serviceaccount?.uid) return { error: `service account UID (${sa.metadata.uid ?? ""}) does not match claim (${k.serviceaccount?.uid ?? ""})` };
   const extra: Record<string, string[]> = {};
-  if (k.pod) {
-    const pod = await get({ plural: "pods", namespace: ns, name: k.pod.name });
-    if (!pod || pod.metadata.uid !== k.pod.uid || isDeleted(pod, now)) return { error: invalidated };
-    extra["authentication.kubernetes.io/pod-name"] = [k.pod.name];
-    extra["authentication.kubernetes.io/pod-uid"] = [k.pod.uid];
-  }
   if (k.secret) {
     const secret = await get({ plural: "secrets", namespace: ns, name: k.secret.name });
-    if (!secret || secret.metadata.uid !== k.secret.uid || isDeleted(secret, now)) return { error: invalidated };
+    if (!secret || isDeletedBefore(secret, deletedBefore)) return { error: invalidated };
+    if (secret.metadata.uid !== k.secret.uid) return { error: `secret UID (${secret.metadata.uid ?? ""}) does not match service account secret ref claim (${k.secret.uid})` };
+  }
+  if (k.pod) {
+    const pod = await get({ plural: "pods", namespace: ns, name: k.pod.name });
+    if (!pod || isDeletedBefore(pod, deletedBefore)) return { error: invalidated };
+    if (pod.metadata.uid !== k.pod.uid) return { error: `pod UID (${pod.metadata.uid ?? ""}) does not match service account pod ref claim (${k.pod.uid})` };
+    extra["authentication.kubernetes.io/pod-name"] = [k.pod.name];
+    extra["authentication.kubernetes.io/pod-uid"] = [k.pod.uid];
   }
   if (k.node) {
     // A node-bound token (no pod) needs its node; a pod's node is only information.
     if (!k.pod) {
       const node = await get({ plural: "nodes", name: k.node.name });
-      if (!node || node.metadata.uid !== k.node.uid || isDeleted(node, now)) return { error: invalidated };
+      if (!node || isDeletedBefore(node, deletedBefore)) return { error: invalidated };
+      if (node.metadata.uid !== k.node.uid) return { error: `node UID (${node.metadata.uid ?? ""}) does not match service account node ref claim (${k.node.uid})` };
     }
     extra["authentication.kubernetes.io/node-name"] = [k.node.name];
     if (k.node.uid) extra["authentication.kubernetes.io/node-uid"] = [k.node.uid];
@@ -156,10 +163,10 @@ function saUser(namespace: string, name: string, uid: string, extra: Record<stri
   return user;
 }
 
-/** A bound object whose deletion has begun no longer backs a token (upstream: deletionTimestamp in the past). */
-function isDeleted(obj: KubeObject, now: Date): boolean {
+/** Deletion began (deletionTimestamp, which for pods includes the grace period) before `ms`. */
+function isDeletedBefore(obj: KubeObject, ms: number): boolean {
   const ts = obj.metadata.deletionTimestamp;
-  return ts !== undefined && new Date(ts).getTime() <= now.getTime();
+  return ts !== undefined && Date.parse(ts) < ms;
 }
 
 function audienceList(aud: JWTPayload["aud"]): string[] {
