@@ -2,7 +2,7 @@
 export type { KubeObject, KubeList, ObjectMeta, ListMeta, OwnerReference, ManagedFieldsEntry, GroupVersionKind, GroupVersionResource } from "./object.js";
 export { apiVersionOf, parseApiVersion } from "./object.js";
 export type { Schema, Definitions } from "./schema.js";
-export type { ResourceType, Verb, Subresources, CustomSubresource, ConnectSubresource, ConnectRequest, ConnectLocation, SubresourceAction, WriteContext, Strategy, TableColumn, TableConvertor, Allocator, Allocation, ClaimResult, RequestEnv, TokenServices, ServiceAccountTokenClaims, TokenReviewResult } from "./resource-type.js";
+export type { ResourceType, Verb, Subresources, CustomSubresource, ConnectSubresource, ConnectRequest, ConnectLocation, SubresourceAction, WriteContext, Strategy, TableColumn, TableConvertor, Allocator, Allocation, ClaimResult, RequestEnv, AsyncVersionConversion, TokenServices, ServiceAccountTokenClaims, TokenReviewResult } from "./resource-type.js";
 export { allVerbs } from "./resource-type.js";
 export type { RestRequest, RestResponse, RestHandler, HttpMethod, UserInfo, WatchEventBody } from "./rest.js";
 export { findUnknownFields, pruneUnknownFields, checkTypes, normalizeNulls, resolveSchema, strictDecodingMessage, unknownFieldWarning } from "./schema-check.js";

@@ -17,6 +17,8 @@ export interface ResourceType {
   plural: string;
   /** Lower-case singular: "pod". */
   singular: string;
+  /** Stored in another version, converted by a webhook (CRDs with `conversion.strategy: Webhook`). */
+  conversionWebhook?: AsyncVersionConversion;
   namespaced: boolean;
   shortNames?: string[];
   /** e.g. ["all"] for `kubectl get all`. */
@@ -29,6 +31,19 @@ export interface ResourceType {
   definitions: Definitions;
   subresources?: Subresources;
   strategy?: Strategy;
+}
+
+/**
+ * Custom resources whose CRD converts through a webhook (upstream's CRD webhook converter):
+ * the request is served in its own version (decoding, defaults, validation), the API
+ * server converts what it stores to the storage version and what it answers (objects,
+ * lists, watch events) back to the request's. Throw an ApiError to fail the request.
+ */
+export interface AsyncVersionConversion {
+  /** "group/version" of stored objects. */
+  storageApiVersion: string;
+  /** The objects in `apiVersion`, in order; objects already there are passed through. */
+  convert(objects: KubeObject[], apiVersion: string): Promise<KubeObject[]>;
 }
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";

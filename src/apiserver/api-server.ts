@@ -3,6 +3,7 @@ import { ApiError, isApiError, isStoreError } from "../machinery/index.js";
 import type { Store } from "../storage/index.js";
 import type { ServerParts, VerbContext, WatchSettings } from "./context.js";
 import { parseResourcePath } from "./request-info.js";
+import { convertResponse } from "./crd/webhook-conversion.js";
 import { queryBool } from "./query.js";
 import { createObject } from "./verbs/create.js";
 import { customSubresourceResponse } from "./verbs/custom-subresource.js";
@@ -96,6 +97,13 @@ export class ApiServer {
     const rt = info && this.parts.registry.get(info.group, info.version, info.resource);
     if (!info || !rt) throw notFoundPath();
     const ctx: VerbContext = { req, info, rt, server: this.parts };
+    // Custom resources stored through a conversion webhook: answers are converted on the way out.
+    if (rt.conversionWebhook) return convertResponse(ctx, await this.serve(ctx));
+    return this.serve(ctx);
+  }
+
+  private async serve(ctx: VerbContext): Promise<RestResponse> {
+    const { req, info, rt } = ctx;
     if (rt.namespaced && !info.namespace && info.name) throw notFoundPath();
     if (!rt.namespaced && info.namespace) throw notFoundPath();
 

@@ -8,6 +8,7 @@ import { keepServerMeta } from "./object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "./object-store.js";
 import { isDryRun } from "./query.js";
 import { withTypeMeta } from "./respond.js";
+import { toRequestVersion, toStorageVersion } from "./crd/webhook-conversion.js";
 import { allocateForWrite, releaseDropped } from "./allocation/write.js";
 import { admissionAttributes, runMutatingAdmission, runValidatingAdmission } from "./admission-chain.js";
 import { trackUpdate } from "./fieldmanager/index.js";
@@ -55,7 +56,7 @@ export async function guaranteedUpdate(
       if (options.create) return { object: await options.create(), deleted: false, created: true };
       throw ApiError.notFound(groupResource(rt), info.name);
     }
-    const current = decodeObject(got.kv);
+    const current = await toRequestVersion(ctx, decodeObject(got.kv));
     // A resource served in several versions (CRDs) stores one; the request sees its own.
     const next = await mutate(withTypeMeta(rt, structuredClone(current)));
     const pinned = next.metadata.resourceVersion;
@@ -105,7 +106,7 @@ async function writeOnce(ctx: VerbContext, key: string, next: KubeObject, curren
     return "lost";
   }
   if (sameObject(next, current)) return { object: current, deleted: false };
-  const res = await server.store.update(key, encodeObject(next), { expectedModRevision: modRevision });
+  const res = await server.store.update(key, encodeObject(await toStorageVersion(ctx, next)), { expectedModRevision: modRevision });
   if (res.ok) return { object: decodeObject(res.kv), deleted: false };
   return "lost";
 }

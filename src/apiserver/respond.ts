@@ -73,6 +73,8 @@ function apiVersion(rt: ResourceType): string {
 
 export function withTypeMeta(rt: ResourceType, stored: KubeObject): KubeObject {
   const obj = rt.strategy?.fromStorage ? rt.strategy.fromStorage(stored) : stored;
+  // Objects converted by a webhook keep their version here; crd/webhook-conversion.ts converts them on the way out.
+  if (rt.conversionWebhook && obj.kind === rt.kind && typeof obj.apiVersion === "string") return obj;
   if (obj.apiVersion === apiVersion(rt) && obj.kind === rt.kind) return obj;
   const { apiVersion: _a, kind: _k, ...rest } = obj;
   return { apiVersion: apiVersion(rt), kind: rt.kind, ...rest } as KubeObject;

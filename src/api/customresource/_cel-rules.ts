@@ -10,7 +10,7 @@
  * and `fieldPath` change the error's type and path as upstream.
  */
 import type { FieldError } from "../../machinery/index.js";
-import { compileCel, evaluateCel, jsonFromCel, type CelProgram } from "../../machinery/cel/index.js";
+import { compileCel, evaluateCel, jsonFromCel, type CelProgram } from "../../machinery/index.js";
 import type { JSONSchemaProps, ValidationRule } from "../apiextensions/v1/crd-types.js";
 
 const declarations = { variables: { self: "dyn", oldSelf: "dyn" } };

@@ -55,7 +55,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
     namespaced: scope !== "Cluster",
     definition,
     definitions,
-    strategy: strategyFor(v, schema, `${group}/${storageVersion}`),
+    strategy: strategyFor(v, schema, `${group}/${storageVersion}`, crd.spec.conversion?.strategy === "Webhook"),
   };
   if (names.shortNames?.length) rt.shortNames = [...names.shortNames];
   if (names.categories?.length) rt.categories = [...names.categories];
@@ -73,7 +73,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function strategyFor(v: CustomResourceDefinitionVersion, schema: JSONSchemaProps | undefined, storageApiVersion: string): Strategy {
+function strategyFor(v: CustomResourceDefinitionVersion, schema: JSONSchemaProps | undefined, storageApiVersion: string, webhook: boolean): Strategy {
   const hasStatus = v.subresources?.status !== undefined;
   const strategy: Strategy = {
     typesCheckedByValidation: true,
@@ -81,14 +81,17 @@ function strategyFor(v: CustomResourceDefinitionVersion, schema: JSONSchemaProps
     // With a status subresource, generation follows the rest of the object; without one, status changes count too.
     specChanged: (obj, old) => !isDeepStrictEqual(withoutMeta(obj, hasStatus), withoutMeta(old, hasStatus)),
     table: printerTable(columnsOrDefault(v.additionalPrinterColumns)),
-    // Objects are kept in the storage version; with conversion None that is a change of apiVersion only.
-    prepareForCreate(obj) {
-      obj.apiVersion = storageApiVersion;
-    },
-    prepareForUpdate(obj) {
-      obj.apiVersion = storageApiVersion;
-    },
   };
+  if (!webhook) {
+    // Objects are kept in the storage version; with conversion None that is a change of apiVersion only
+    // (a webhook converts them on the way to the store: ResourceType.conversionWebhook).
+    strategy.prepareForCreate = (obj) => {
+      obj.apiVersion = storageApiVersion;
+    };
+    strategy.prepareForUpdate = (obj) => {
+      obj.apiVersion = storageApiVersion;
+    };
+  }
   if (schema) {
     strategy.defaults = (obj) => applyDefaults(obj, schema);
     // Defaults added to the schema later show on objects stored before (upstream defaults on decode from storage).

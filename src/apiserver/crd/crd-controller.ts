@@ -22,6 +22,7 @@ import type { Store } from "../../storage/index.js";
 import { systemUser } from "../bootstrap.js";
 import { rfc3339 } from "../context.js";
 import { decodeObject } from "../object-store.js";
+import { webhookConversion } from "./conversion-review.js";
 
 const crdPrefix = "/registry/apiextensions.k8s.io/customresourcedefinitions/";
 const crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
@@ -136,7 +137,8 @@ class Controller {
       setCrdCondition(next, { type: "NamesAccepted", status: "False", reason: conflict.reason, message: conflict.message }, now);
       if (!isConditionTrue(crd, "Established")) setCrdCondition(next, { type: "Established", status: "False", reason: "NotAccepted", message: "not all names are accepted" }, now);
     } else {
-      this.register(name, customResourceTypes(crd, { terminating }));
+      const conversion = webhookConversion(crd, this.o.store);
+      this.register(name, customResourceTypes(crd, { terminating }).map((rt) => (conversion ? { ...rt, conversionWebhook: conversion } : rt)));
       (next.status ??= {}).acceptedNames = structuredClone(crd.spec.names);
       setCrdCondition(next, { type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found" }, now);
       setCrdCondition(next, { type: "Established", status: "True", reason: "InitialNamesAccepted", message: "the initial names have been accepted" }, now);

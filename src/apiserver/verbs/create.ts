@@ -10,6 +10,7 @@ import { fillCreateMeta, generateNameSuffix } from "../object-meta.js";
 import { decodeObject, encodeObject, objectKey } from "../object-store.js";
 import { isDryRun } from "../query.js";
 import { respondObject } from "../respond.js";
+import { toStorageVersion } from "../crd/webhook-conversion.js";
 import { trackUpdate, validateWriteOptions } from "../fieldmanager/index.js";
 import { requestEnv } from "../request-env.js";
 
@@ -63,7 +64,7 @@ async function storeCreated(ctx: VerbContext, obj: KubeObject): Promise<KubeObje
   // A generated name that collides gets a fresh suffix, as upstream retries it.
   for (let attempt = 0; ; attempt++) {
     const name = obj.metadata.name as string;
-    const result = await server.store.create(objectKey(rt, obj.metadata.namespace ?? "", name), encodeObject(obj));
+    const result = await server.store.create(objectKey(rt, obj.metadata.namespace ?? "", name), encodeObject(await toStorageVersion(ctx, obj)));
     if (result.ok) return decodeObject(result.kv);
     if (!obj.metadata.generateName || attempt >= 7) throw ApiError.alreadyExists(groupResource(rt), name);
     obj.metadata.name = obj.metadata.generateName + generateNameSuffix();
