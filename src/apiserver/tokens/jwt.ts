@@ -56,6 +56,14 @@ export function keyId(publicKey: KeyObject): string {
   return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("base64url");
 }
 
+const keyIds = new WeakMap<KeyObject, string>();
+
+function cachedKeyId(key: KeyObject): string {
+  let id = keyIds.get(key);
+  if (id === undefined) keyIds.set(key, (id = keyId(key)));
+  return id;
+}
+
 export class TokenSigner {
   readonly issuer: string;
   private readonly key: KeyObject;
@@ -128,7 +136,7 @@ export async function verifyToken(token: string, options: { publicKeys: readonly
   }
   if (!iss || (iss !== legacyIssuer && !options.issuers.includes(iss))) return { ok: false, ours: false, error: "unknown issuer" };
   const legacy = iss === legacyIssuer;
-  const keys = kid ? [...options.publicKeys.filter((k) => keyId(k) === kid), ...options.publicKeys.filter((k) => keyId(k) !== kid)] : options.publicKeys;
+  const keys = kid ? [...options.publicKeys.filter((k) => cachedKeyId(k) === kid), ...options.publicKeys.filter((k) => cachedKeyId(k) !== kid)] : options.publicKeys;
   let lastError = "invalid signature";
   for (const key of keys) {
     try {

@@ -159,6 +159,9 @@ describe("service-account token authentication", () => {
     assert.deepEqual(user?.extra?.["authentication.kubernetes.io/pod-name"], ["web"]);
     assert.deepEqual(user?.extra?.["authentication.kubernetes.io/pod-uid"], [p.metadata.uid]);
     await s.must("DELETE", "/api/v1/namespaces/default/pods/web");
+    // The edge remembers a success for 10 s, as upstream's token cache; a review is not cached.
+    assert.ok(await s.tokens.authenticate(token), "still cached");
+    s.step(10);
     assert.equal(await s.tokens.authenticate(token), undefined);
     assert.deepEqual(await s.tokens.review(token, []), { authenticated: false, error: "[invalid bearer token, service account token has been invalidated]" });
     // A new pod of the same name does not bring the token back.
@@ -185,6 +188,8 @@ describe("service-account token authentication", () => {
     const token = await tokenFor(s, { boundObjectRef: { apiVersion: "v1", kind: "Secret", name: "k" } });
     assert.ok(await s.tokens.authenticate(token));
     await s.must("DELETE", "/api/v1/namespaces/default/secrets/k");
+    assert.equal((await s.tokens.review(token, [])).authenticated, false);
+    s.step(10);
     assert.equal(await s.tokens.authenticate(token), undefined);
   });
 
@@ -216,6 +221,7 @@ describe("service-account token authentication", () => {
     });
     assert.equal((await s.tokens.authenticate(token))?.username, "system:serviceaccount:default:robot");
     await s.must("DELETE", "/api/v1/namespaces/default/secrets/robot-token");
+    s.step(10);
     assert.equal(await s.tokens.authenticate(token), undefined);
   });
 });

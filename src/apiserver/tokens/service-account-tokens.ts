@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
-import type { JWTPayload } from "jose";
+import { decodeJwt, type JWTPayload } from "jose";
 import type { KindRegistry, KubeObject, ServiceAccountTokenClaims, TokenReviewResult, TokenServices, UserInfo } from "../../api/index.js";
 import type { Store } from "../../storage/index.js";
 import type { TokenAuthenticator } from "../authn.js";
@@ -31,6 +31,18 @@ export interface ServiceAccountTokens extends TokenServices {
 }
 
 const saGroup = "system:serviceaccounts";
+const successCacheMs = 10_000;
+const maxCached = 4096;
+
+/** A JWT's `exp` in ms, if it is a JWT with one (join tokens are not). */
+function expiryMs(token: string): number | undefined {
+  try {
+    const exp = decodeJwt(token).exp;
+    return typeof exp === "number" ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const invalidated = "service account token has been invalidated";
 
 /**
@@ -46,6 +58,8 @@ export function serviceAccountTokens(options: ServiceAccountTokenOptions): Servi
   const apiAudiences = options.apiAudiences?.length ? [...options.apiAudiences] : [signer.issuer];
   const now = options.now ?? (() => new Date());
   const get = (ref: { plural: string; namespace?: string; name: string }) => readObject(options, { group: "", version: "v1", ...ref });
+
+  const cache = new Map<string, { user: UserInfo; until: number }>();
 
   async function review(token: string, audiences: readonly string[]): Promise<TokenReviewResult> {
     const wanted = audiences.length ? audiences : apiAudiences;
@@ -90,8 +104,19 @@ export function serviceAccountTokens(options: ServiceAccountTokenOptions): Servi
     },
     signLegacy: (claims) => signer.signLegacy(claims),
     authenticate: async (token) => {
+      // Successes are remembered for 10 s (upstream's --token-success-cache-ttl default;
+      // never past the token's own expiry), so a token's bound objects are read once per
+      // 10 s, not per request; failures are not remembered.
+      const at = now().getTime();
+      const hit = cache.get(token);
+      if (hit && hit.until > at) return hit.user;
+      if (hit) cache.delete(token);
       const r = await review(token, apiAudiences);
-      return r.authenticated ? r.user : undefined;
+      if (!r.authenticated) return undefined;
+      const exp = expiryMs(token);
+      cache.set(token, { user: r.user, until: Math.min(at + successCacheMs, exp ?? Infinity) });
+      if (cache.size > maxCached) cache.delete(cache.keys().next().value as string);
+      return r.user;
     },
   };
 }
