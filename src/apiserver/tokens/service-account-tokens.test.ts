@@ -193,6 +193,28 @@ describe("service-account token authentication", () => {
     assert.equal(await s.tokens.authenticate(token), undefined);
   });
 
+  it("binds to a node: node name and uid in extra, refused once the node is deleted", async () => {
+    const s = await newServer();
+    const node = await s.must("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name: "n1" } });
+    const token = await tokenFor(s, { boundObjectRef: { apiVersion: "v1", kind: "Node", name: "n1" } });
+    const review = await s.tokens.review(token, []);
+    assert.equal(review.authenticated, true);
+    assert.deepEqual(review.authenticated && review.user.extra?.["authentication.kubernetes.io/node-uid"], [node.metadata.uid]);
+    await s.must("DELETE", "/api/v1/nodes/n1");
+    assert.deepEqual(await s.tokens.review(token, []), { authenticated: false, error: "[invalid bearer token, service account token has been invalidated]" });
+  });
+
+  it("puts a scheduled pod's node into a pod-bound token", async () => {
+    const s = await newServer();
+    const node = await s.must("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name: "n2" } });
+    await s.must("POST", "/api/v1/namespaces/default/pods", { ...pod("on-node", "robot"), spec: { serviceAccountName: "robot", nodeName: "n2", containers: [{ name: "c", image: "busybox" }] } });
+    const token = await tokenFor(s, { boundObjectRef: { apiVersion: "v1", kind: "Pod", name: "on-node" } });
+    assert.deepEqual((decodeJwt(token)["kubernetes.io"] as { node: unknown }).node, { name: "n2", uid: node.metadata.uid });
+    // The pod's node is information only: deleting the node does not invalidate a pod-bound token.
+    await s.must("DELETE", "/api/v1/nodes/n2");
+    assert.equal((await s.tokens.review(token, [])).authenticated, true);
+  });
+
   it("refuses a token signed by another key, and a tampered one", async () => {
     const s = await newServer();
     const other = await newServer({ signingKey: generateServiceAccountKeyPair().privateKey });
