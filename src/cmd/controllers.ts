@@ -19,9 +19,17 @@ import { CronJobController } from "../controllers/cronjob/index.js";
 import { DaemonSetController } from "../controllers/daemonset/index.js";
 import { ServiceLbController } from "../controllers/servicelb/index.js";
 import { StatefulSetController } from "../controllers/statefulset/index.js";
+import { ClusterRoleAggregationController } from "../controllers/clusterroleaggregation/index.js";
 
 export interface StartControllersOptions {
+  /** The controller manager's own client (system:kube-controller-manager): shared informers and controllers without an account of their own. */
   client: Client;
+  /**
+   * A client acting as the service account kube-system/NAME, as upstream's
+   * --use-service-account-credentials: each controller then writes with only its
+   * system:controller:NAME role. Absent: every controller uses `client`.
+   */
+  clientFor?: (serviceAccount: string) => Client;
   /** Stops every controller. */
   signal: AbortSignal;
   clock?: Clock;
@@ -92,6 +100,37 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   servicelb: (ctx) => new ServiceLbController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   daemonset: (ctx) => new DaemonSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("daemonset-controller"), onError: ctx.onError }),
   statefulset: (ctx) => new StatefulSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("statefulset-controller"), onError: ctx.onError }),
+  clusterroleaggregation: (ctx) => new ClusterRoleAggregationController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
+};
+
+/**
+ * The service account (in kube-system) each controller acts as, bound to its
+ * system:controller:NAME role by the bootstrap policy (upstream's controller names).
+ * Controllers not listed use the controller manager's own identity, as upstream's
+ * token controller does.
+ */
+export const controllerAccounts: Record<string, string> = {
+  namespace: "namespace-controller",
+  garbagecollector: "generic-garbage-collector",
+  replicaset: "replicaset-controller",
+  replicationcontroller: "replication-controller",
+  deployment: "deployment-controller",
+  serviceaccount: "service-account-controller",
+  tokencleaner: "token-cleaner",
+  "root-ca-cert-publisher": "root-ca-cert-publisher",
+  endpoints: "endpoint-controller",
+  endpointslice: "endpointslice-controller",
+  nodelifecycle: "node-controller",
+  tainteviction: "taint-eviction-controller",
+  podgc: "pod-garbage-collector",
+  job: "job-controller",
+  ttlafterfinished: "ttl-after-finished-controller",
+  cronjob: "cronjob-controller",
+  resourcequota: "resourcequota-controller",
+  servicelb: "service-controller",
+  daemonset: "daemon-set-controller",
+  statefulset: "statefulset-controller",
+  clusterroleaggregation: "clusterrole-aggregation-controller",
 };
 
 /**
@@ -109,11 +148,13 @@ export async function startControllers(options: StartControllersOptions): Promis
   setMaxListeners(0, signal);
   const informers = new InformerFactory({ client, clock, onError: (err) => report("informers")("", err) });
   const running = Object.entries(controllerFactories).map(([name, build]) => {
+    const account = controllerAccounts[name];
+    const own = account && options.clientFor ? options.clientFor(account) : client;
     const ctx: ControllerContext = {
-      client,
+      client: own,
       informers,
       clock,
-      events: (component) => new EventRecorder({ client, component, clock, onError: (err) => report(name)("event", err) }),
+      events: (component) => new EventRecorder({ client: own, component, clock, onError: (err) => report(name)("event", err) }),
       onError: report(name),
       nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
       terminatedPodGCThreshold: options.terminatedPodGCThreshold,

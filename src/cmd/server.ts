@@ -1,9 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { builtinRegistry, type RestHandler } from "../api/index.js";
+import { builtinRegistry, type RestHandler, type UserInfo } from "../api/index.js";
 import { Client, InformerFactory, inProcessTransport } from "../client/index.js";
 import { dnsServiceIP, ensureKubeDnsService, startClusterDns } from "../dns/index.js";
 import { startControllers } from "./controllers.js";
+import { componentUsers, nodeUser, serviceAccountUser } from "./identities.js";
 import type { LegacyTokenClaims } from "../controllers/serviceaccount/index.js";
 import { defaultNodeName, ensureJoinToken, joinTokenAuthenticator } from "./agent.js";
 import { startNodeAgent } from "../kubelet/index.js";
@@ -147,6 +148,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The control loops talk to the API through the in-process transport: same verbs, no HTTP.
   const controllersStop = new AbortController();
   const client = new Client({ transport: inProcessTransport(api.handler) });
+  // Each component acts as its own user, with only what its bootstrap role grants.
+  const clientAs = (user: UserInfo) => new Client({ transport: inProcessTransport(api.handler, { user }) });
   // The metrics pipeline (metrics-server's role): every server scrapes, so any of them answers metrics.k8s.io.
   const metricsDone = monitoring.start({ client, tls: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key }, signal: controllersStop.signal, intervalMs: options.metricResolutionMs, log });
   // With several servers on one etcd, only the holder of a component's Lease runs it.
@@ -156,7 +159,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leaderElect ? runLeaderElected({ client, lease, identity, timings: options.leaderElection, signal: controllersStop.signal, log, run }) : run(controllersStop.signal);
   const controllersDone = elected("kube-controller-manager", (signal) =>
     startControllers({
-      client,
+      client: clientAs(componentUsers.controllerManager),
+      clientFor: (account) => clientAs(serviceAccountUser("kube-system", account)),
       signal,
       nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
       terminatedPodGCThreshold: options.terminatedPodGCThreshold,
@@ -167,7 +171,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.clusterDnsPort !== undefined) await startDns(options, advertiseAddress, client, controllersStop.signal, log);
   const schedulerDone = elected("kube-scheduler", (signal) =>
     startScheduler({
-      client,
+      client: clientAs(componentUsers.scheduler),
       signal,
       onError: (key, err) => log(`scheduler: ${key}: ${err instanceof Error ? err.message : String(err)}`),
     }),
@@ -179,7 +183,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!options.disableAgent) {
     try {
       const agent = await startNodeAgent({
-        client,
+        client: clientAs(nodeUser(nodeName)),
         nodeName,
         dataDir: options.dataDir,
         signal: agentStop.signal,
@@ -190,7 +194,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server: { tls: { key: kubeletPki.kubeletServing.key, cert: kubeletPki.kubeletServing.cert, ca: pki.ca.cert }, port: options.kubeletPort },
         metricsRegistries: agentMetricsRegistries(),
       });
-      const proxy = startProxy({ client, nodeName, mode: options.proxyMode, signal: agentStop.signal, log });
+      const proxy = startProxy({ client: clientAs(componentUsers.proxy), nodeName, mode: options.proxyMode, signal: agentStop.signal, log });
       agentDone = Promise.all([agent.done, proxy.done]).then(
         () => undefined,
         (err: unknown) => log(`agent stopped: ${err instanceof Error ? err.message : String(err)}`),

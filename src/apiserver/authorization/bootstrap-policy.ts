@@ -191,6 +191,8 @@ function clusterRoles(): ClusterRole[] {
       rule(read, [legacy], ["namespaces"]),
       rule(read, ["storage.k8s.io"], ["csidrivers"]),
       rule(read, ["storage.k8s.io"], ["csistoragecapacities"]),
+      // k8ts's scheduler ranks pods by their PriorityClass's current value.
+      rule(read, ["scheduling.k8s.io"], ["priorityclasses"]),
     ]),
     clusterRole("system:service-account-issuer-discovery", [urls(["get"], ["/.well-known/openid-configuration", "/openid/v1/jwks"])]),
   ];
@@ -259,7 +261,8 @@ function controllerRoles(): ClusterRole[] {
       rule(["get", "list", "watch", "delete"], [legacy], ["pods"]),
       eventsRule,
     ]),
-    c("pod-garbage-collector", [rule(["list", "watch", "delete"], [legacy], ["pods"]), rule(read, [legacy], ["nodes"]), rule(["patch"], [legacy], ["pods/status"])]),
+    // k8ts's pod GC marks orphaned pods Failed with an update of the status (upstream patches it).
+    c("pod-garbage-collector", [rule(["list", "watch", "delete"], [legacy], ["pods"]), rule(read, [legacy], ["nodes"]), rule(["patch", "update"], [legacy], ["pods/status"])]),
     c("replicaset-controller", [
       rule(["get", "list", "watch", "update"], ["apps", "extensions"], ["replicasets"]),
       rule(["update"], ["apps", "extensions"], ["replicasets/status"]),
@@ -274,6 +277,8 @@ function controllerRoles(): ClusterRole[] {
       rule(["list", "watch", "patch", "create", "delete"], [legacy], ["pods"]),
       eventsRule,
     ]),
+    c("resourcequota-controller", [rule(["list", "watch"], ["*"], ["*"]), rule(["update"], [legacy], ["resourcequotas/status"]), eventsRule]),
+    c("root-ca-cert-publisher", [rule(["create", "update"], [legacy], ["configmaps"]), eventsRule]),
     c("service-account-controller", [rule(["create"], [legacy], ["serviceaccounts"]), eventsRule]),
     c("service-controller", [rule(read, [legacy], ["services"]), rule(["patch", "update"], [legacy], ["services/status"]), rule(["list", "watch"], [legacy], ["nodes"]), eventsRule]),
     c("statefulset-controller", [
@@ -334,6 +339,7 @@ export function bootstrapRoles(): Role[] {
     role("kube-system", "extension-apiserver-authentication-reader", [rule(["get", "list", "watch"], [legacy], ["configmaps"], ["extension-apiserver-authentication"])]),
     role("kube-system", "system::leader-locking-kube-controller-manager", [rule(["watch"], [legacy], ["configmaps"]), rule(["get", "update"], [legacy], ["configmaps"], ["kube-controller-manager"])]),
     role("kube-system", "system::leader-locking-kube-scheduler", [rule(["watch"], [legacy], ["configmaps"]), rule(["get", "update"], [legacy], ["configmaps"], ["kube-scheduler"])]),
+    role("kube-system", "system:controller:token-cleaner", [rule(["delete", "get", "list", "watch"], [legacy], ["secrets"]), eventsRule]),
   ];
 }
 
@@ -348,6 +354,7 @@ export function bootstrapRoleBindings(): RoleBinding[] {
   return [
     binding("kube-system", "system::leader-locking-kube-controller-manager", [user("system:kube-controller-manager"), serviceAccount("kube-system", "kube-controller-manager")]),
     binding("kube-system", "system::leader-locking-kube-scheduler", [user("system:kube-scheduler"), serviceAccount("kube-system", "kube-scheduler")]),
+    binding("kube-system", "system:controller:token-cleaner", [serviceAccount("kube-system", "token-cleaner")]),
     binding("kube-system", "system::extension-apiserver-authentication-reader", [user("system:kube-controller-manager"), user("system:kube-scheduler")], "system::extension-apiserver-authentication-reader"),
   ].map((b) => (b.metadata.name === "system::extension-apiserver-authentication-reader" ? { ...b, roleRef: { ...b.roleRef, name: "extension-apiserver-authentication-reader" } } : b));
 }

@@ -98,6 +98,11 @@ function validateBinding(binding: RoleBinding, old: RoleBinding | undefined, nam
   return errs;
 }
 
+/** SetDefaults_Subject: User and Group subjects default to the RBAC group. */
+function defaultSubjects(obj: KubeObject): void {
+  for (const s of (obj as RoleBinding).subjects ?? []) if ((s.kind === "User" || s.kind === "Group") && !s.apiGroup) s.apiGroup = rbacGroup;
+}
+
 const createdAtColumn: TableColumn = { name: "Created At", type: "date", description: "CreationTimestamp is a timestamp representing the server time when this object was created.", priority: 0 };
 
 const roleTable: TableConvertor = {
@@ -151,7 +156,7 @@ export const roleBindingsResource: ResourceType = {
   singular: "rolebinding",
   namespaced: true,
   definition: n.RoleBinding,
-  strategy: { validate: (obj, old) => validateBinding(obj as RoleBinding, old as RoleBinding | undefined, true), table: bindingTable },
+  strategy: { defaults: defaultSubjects, validate: (obj, old) => validateBinding(obj as RoleBinding, old as RoleBinding | undefined, true), table: bindingTable },
 };
 
 export const clusterRoleBindingsResource: ResourceType = {
@@ -161,5 +166,5 @@ export const clusterRoleBindingsResource: ResourceType = {
   singular: "clusterrolebinding",
   namespaced: false,
   definition: n.ClusterRoleBinding,
-  strategy: { validate: (obj, old) => validateBinding(obj as RoleBinding, old as RoleBinding | undefined, false), table: bindingTable },
+  strategy: { defaults: defaultSubjects, validate: (obj, old) => validateBinding(obj as RoleBinding, old as RoleBinding | undefined, false), table: bindingTable },
 };
