@@ -1,4 +1,5 @@
 // The built-in resources, and a registry that serves them all.
+import { admissionregistrationV1Resources } from "./admissionregistration/v1/index.js";
 import { apiextensionsV1Resources } from "./apiextensions/v1/index.js";
 import { appsV1Resources } from "./apps/v1/index.js";
 import { authenticationV1Resources } from "./authentication/v1/index.js";
@@ -27,6 +28,7 @@ export function builtinResources(): ResourceType[] {
     ...batchV1Resources,
     ...policyV1Resources,
     ...rbacV1Resources,
+    ...admissionregistrationV1Resources,
     ...apiextensionsV1Resources,
     ...coordinationV1Resources,
     ...discoveryV1Resources,

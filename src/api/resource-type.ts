@@ -31,6 +31,19 @@ export interface ResourceType {
   definitions: Definitions;
   subresources?: Subresources;
   strategy?: Strategy;
+  /**
+   * Served in another version than it is stored (autoscaling/v1 HPAs are stored as v2):
+   * the API server turns each request into one on the storage version's entry and each
+   * answer back (objects, lists, watch events).
+   */
+  conversion?: VersionConversion;
+}
+
+/** How a served version maps onto the storage version of the same resource. */
+export interface VersionConversion {
+  storageVersion: string;
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
 }
 
 /**

@@ -20,6 +20,7 @@ import { servicePoolsOf } from "./allocation/service-pools.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
 import { namespaceLifecycle } from "./namespace-lifecycle.js";
 import { observeRequest } from "./metrics.js";
+import { serveConverted } from "./served-conversion.js";
 import type { AuthorizerChain } from "./authorization/chain.js";
 import { authorizeRequest } from "./authorization/authorize.js";
 import { authorizationAdmission } from "./authorization/admission.js";
@@ -106,6 +107,7 @@ export class ApiServer {
     const { req, info, rt } = ctx;
     if (rt.namespaced && !info.namespace && info.name) throw notFoundPath();
     if (!rt.namespaced && info.namespace) throw notFoundPath();
+    if (rt.conversion && rt.conversion.storageVersion !== rt.version) return serveConverted(req, rt, (r) => this.route(r));
 
     if (info.subresource) return this.subresource(ctx);
     const verb = verbOf(req, info.name !== "");

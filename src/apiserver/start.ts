@@ -14,6 +14,8 @@ import { servicePoolsOf, type ServiceNetworkOptions } from "./allocation/service
 import type { AllocationPool } from "./allocation/pools.js";
 import { servicePools } from "../api/index.js";
 import { startCompactor } from "./compactor.js";
+import type { AdmissionPlugin } from "./admission-chain.js";
+import { WebhookConfigurations, webhookAdmissionPlugins } from "./webhooks/index.js";
 import { startHttpsEdge } from "./http-server.js";
 import type { TokenAuthenticator } from "./authn.js";
 import { serveDiscovery } from "./discovery.js";
@@ -43,6 +45,8 @@ export interface StartApiServerOptions {
   metrics?: () => Promise<{ contentType: string; text: string }>;
   /** Service-account token signing (--service-account-key-file, --service-account-issuer, --api-audiences); without a key, one for this process only. */
   serviceAccount?: Pick<ServiceAccountTokenOptions, "signingKey" | "publicKeys" | "issuer" | "apiAudiences">;
+  /** Admission plugins after NamespaceLifecycle (k8ts server: builtinAdmissionPlugins(); default none); the webhooks always come last. */
+  admission?: readonly AdmissionPlugin[];
 }
 
 export interface RunningApiServer {
@@ -65,11 +69,15 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   const policy = new PolicyCache({ store: options.store });
   const policyStop = new AbortController();
   await policy.start(policyStop.signal);
-  const apiServer = createApiServer({ ...options, allocationPools, tokenServices: saTokens, authorizer: new AuthorizerChain(policy) });
+  // Admission webhooks come last in the chain, as upstream's MutatingAdmissionWebhook and ValidatingAdmissionWebhook.
+  const webhookConfigs = new WebhookConfigurations(options.store);
+  const admission = [...(options.admission ?? []), ...webhookAdmissionPlugins(webhookConfigs)];
+  const apiServer = createApiServer({ ...options, admission, allocationPools, tokenServices: saTokens, authorizer: new AuthorizerChain(policy) });
   await repairAllocations(options.store, options.registry);
   await bootstrapCluster(apiServer.handle);
   await reconcileBootstrapPolicy(apiServer.handle);
   const stop = new AbortController();
+  await webhookConfigs.start(stop.signal);
   // CRDs already stored are served before the server answers; later ones within moments.
   await startCrdController({ store: options.store, registry: options.registry, handler: apiServer.handle, signal: stop.signal });
   startCompactor(options.store, { intervalMs: options.compactionIntervalMs, signal: stop.signal, onError: (err) => console.error("k8ts apiserver: compaction:", err) });
@@ -126,6 +134,7 @@ export function createApiServer(options: {
   tokenServices?: TokenServices;
   /** The authorizer chain every request passes; absent: everything is allowed. */
   authorizer?: AuthorizerChain;
+  admission?: readonly AdmissionPlugin[];
   resourceMetrics?: ResourceMetricsSource;
   metrics?: () => Promise<{ contentType: string; text: string }>;
 }): ApiServer {
@@ -138,6 +147,7 @@ export function createApiServer(options: {
     allocationPools: options.allocationPools,
     tokens: options.tokenServices,
     authorizer: options.authorizer,
+    admission: options.admission,
     extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry), connectRoute({ store: options.store, registry: options.registry }, options.kubeletClient), ...(options.resourceMetrics ? [resourceMetricsRoute(options.resourceMetrics)] : []), metricsRoute(options.metrics)],
   });
 }

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { agentUsage, parseAgentFlags, runAgent } from "./agent.js";
 import { parseSimFlags, runSim, simUsage } from "./sim.js";
 import { tokenCommand } from "./token.js";
+import { imageCommand } from "./image.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
 import { isProxyMode, proxyModes } from "../proxy/index.js";
 import { parseEndpoints } from "../storage/index.js";
@@ -23,6 +24,7 @@ Usage:
   k8ts agent [flags]    run a node agent that joins a server (k8ts agent --help)
   k8ts sim [flags]      run N simulated nodes against a server, for scale tests (k8ts sim --help)
   k8ts token create     create a join token for agents (k8ts token --help)
+  k8ts image load FILE  import image archives into this node's containerd (k8ts image --help)
   k8ts version          print the version
   k8ts help             print this help
 
@@ -78,6 +80,8 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
         return await simCommand(rest, io);
       case "token":
         return await tokenCommand(rest, io, currentUser());
+      case "image":
+        return await imageCommand(rest, io, currentUser());
       case "version":
       case "--version":
         io.out(`k8ts v${packageVersion()} (node ${process.version})\n`);

@@ -20,3 +20,5 @@ export { SummaryService, criStatsProvider, syntheticNodeUsage, buildSummary, Cpu
 export type { StatsProvider, StatsSample, NodeUsage, Summary } from "./stats/index.js";
 export { syntheticUsage } from "./runtime/index.js";
 export type { FakeUsage } from "./runtime/index.js";
+export { loadImageArchives, agentContainerdSocket, buildOciArchive } from "./images/index.js";
+export type { OciImageSpec, LayerEntry } from "./images/index.js";

@@ -6,3 +6,8 @@ export { startFakeNodes } from "./fake-nodes.js";
 export type { FakeNodes, FakeNodesOptions } from "./fake-nodes.js";
 export { startEtcdCluster, etcdAvailable } from "./etcd-cluster.js";
 export type { EtcdCluster, EtcdMember } from "./etcd-cluster.js";
+export { startWebhookServer, admissionAnswer } from "./webhook-server.js";
+export type { WebhookServer, WebhookHandler } from "./webhook-server.js";
+export { startAgentServer } from "./agent-server.js";
+export type { AgentServer } from "./agent-server.js";
+export { writeNodeImageArchive, NODE_IMAGE, nodeBinaryInImage } from "./node-image.js";

@@ -5,3 +5,4 @@ export { buildOciArchive, layerTar, goArch } from "./oci-archive.js";
 export type { LayerEntry, ImageRunConfig, OciImageSpec, BuiltImage } from "./oci-archive.js";
 export { importImages, ensureBuiltinImages } from "./import-images.js";
 export type { ImportImagesOptions, ImportResult } from "./import-images.js";
+export { loadImageArchives, agentContainerdSocket } from "./load-archive.js";

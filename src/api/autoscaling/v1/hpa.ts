@@ -12,6 +12,8 @@ import { n } from "./_names.js";
 import { hpaDefinitions } from "./hpa-schema.js";
 import type { HorizontalPodAutoscaler } from "./hpa-types.js";
 import { scaleDefinitions } from "./scale-schema.js";
+import { hpaV1ToV2, hpaV2ToV1 } from "../v2/convert.js";
+import type { HorizontalPodAutoscaler as HorizontalPodAutoscalerV2 } from "../v2/hpa-types.js";
 
 const asHpa = (obj: KubeObject): HorizontalPodAutoscaler => obj as HorizontalPodAutoscaler;
 
@@ -79,6 +81,8 @@ export const horizontalPodAutoscalersResource: ResourceType = {
   definition: n.HorizontalPodAutoscaler,
   definitions: { ...hpaDefinitions, ...scaleDefinitions },
   subresources: { status: true },
+  // Stored as autoscaling/v2 (upstream's storage version); other metrics, behavior and conditions ride in annotations.
+  conversion: { storageVersion: "v2", toStorage: (obj) => hpaV1ToV2(asHpa(obj)), fromStorage: (obj) => hpaV2ToV1(obj as HorizontalPodAutoscalerV2) },
   strategy: {
     defaults: (obj) => defaultHorizontalPodAutoscaler(asHpa(obj)),
     validate: (obj, old, ctx) => validateHorizontalPodAutoscaler(asHpa(obj), old && asHpa(old), ctx),
