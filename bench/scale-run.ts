@@ -165,6 +165,13 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
   let transport: HttpTransport | undefined;
   let result: ScaleResult | undefined;
   const stop = new AbortController();
+  // Interrupted: take the server and the sim down too, then exit.
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     // ---- server ----
     const port = await freePort();
@@ -418,6 +425,8 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
     await writeFile(files.svg, chart(result));
     return result;
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     stop.abort();
     transport?.close();
     // SIGTERM so --cpu-prof profiles are written; SIGKILL if they hang.

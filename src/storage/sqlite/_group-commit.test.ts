@@ -3,11 +3,12 @@ import assert from "node:assert/strict";
 import { isStoreError } from "../../machinery/index.js";
 import { GroupCommit } from "./_group-commit.js";
 
-function recorder(options: { failOn?: number; maxBatch?: number } = {}) {
+function recorder(options: { failOn?: number; maxBatch?: number; minIntervalMs?: number } = {}) {
   const batches: number[] = [];
   let applied: string[] = [];
   const commits = new GroupCommit({
     maxBatch: options.maxBatch ?? 1_000,
+    minIntervalMs: options.minIntervalMs,
     commit: (body) => {
       const before = applied;
       applied = [...applied];
@@ -58,6 +59,28 @@ describe("GroupCommit", () => {
       assert.ok(isStoreError(f.status === "rejected" ? f.reason : undefined, "unavailable"));
     }
     assert.equal(await r.write("c"), "c@1");
+  });
+
+  it("with minIntervalMs, gathers writes submitted over several ticks after a commit into one batch", async () => {
+    const r = recorder({ minIntervalMs: 50 });
+    await r.write("a");
+    const later = [r.write("b")];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      later.push(r.write(`c${i}`));
+    }
+    await Promise.all(later);
+    assert.deepEqual(r.batches, [1, 4]);
+  });
+
+  it("with minIntervalMs, an idle store still commits on the next tick", async () => {
+    const r = recorder({ minIntervalMs: 20 });
+    await r.write("a");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const t = performance.now();
+    await r.write("b");
+    assert.ok(performance.now() - t < 15, "the second write waited for the interval although the store was idle");
+    assert.deepEqual(r.batches, [1, 1]);
   });
 
   it("drain waits for queued writes", async () => {

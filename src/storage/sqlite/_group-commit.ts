@@ -11,6 +11,12 @@ export interface GroupCommitOptions {
   commit(body: () => void): void;
   /** Most writes per transaction (keeps one commit from holding the event loop too long). */
   maxBatch: number;
+  /**
+   * Least time between the end of one commit and the start of the next (default 0). Under
+   * load, writes then gather for this long into one transaction instead of one commit per
+   * event-loop turn; an idle store still commits on the next tick.
+   */
+  minIntervalMs?: number;
 }
 
 interface QueuedWrite {
@@ -24,6 +30,7 @@ export class GroupCommit {
   #queue: QueuedWrite[] = [];
   #scheduled = false;
   #drained: Array<() => void> = [];
+  #lastCommitEnd = -Infinity;
 
   constructor(options: GroupCommitOptions) {
     this.#options = options;
@@ -53,13 +60,14 @@ export class GroupCommit {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => this.#flush());
+    const wait = (this.#options.minIntervalMs ?? 0) - (performance.now() - this.#lastCommitEnd);
+    if (wait > 0) setTimeout(() => this.#flush(), wait);
+    else setImmediate(() => this.#flush());
   }
 
   #flush(): void {
     this.#scheduled = false;
     const batch = this.#queue.splice(0, this.#options.maxBatch);
-    if (this.#queue.length > 0) this.#schedule();
     let failure: StoreError | undefined;
     try {
       this.#options.commit(() => {
@@ -68,6 +76,8 @@ export class GroupCommit {
     } catch (err) {
       failure = err instanceof StoreError ? err : new StoreError("unavailable", "store write failed", { cause: err });
     }
+    this.#lastCommitEnd = performance.now();
+    if (this.#queue.length > 0) this.#schedule();
     for (const w of batch) {
       if (failure) w.reject(failure);
       else w.resolve();

@@ -6,8 +6,9 @@
  * the last one after a restart. `SqliteStore.open(options)` does both. `close()` waits for
  * queued writes, ends watches with `unavailable`, and closes the file.
  *
- * Writes go through group commit (_group-commit.ts): every write submitted in one tick is
- * applied in one transaction, in submission order, and each promise resolves only after
+ * Writes go through group commit (_group-commit.ts): every write submitted in one tick (and
+ * under load, within `commitIntervalMs` of the last commit) is applied in one transaction,
+ * in submission order, and each promise resolves only after
  * that transaction committed with an fsync (WAL, synchronous = FULL). Reads are
  * synchronous queries and see every committed write.
  *
@@ -40,6 +41,8 @@ export interface SqliteStoreOptions {
   watchBufferLimit?: number;
   /** Most writes committed in one transaction. Default 2,000. */
   maxBatch?: number;
+  /** Least time between two commits under load, so writes gather into larger transactions. Default 2 ms. */
+  commitIntervalMs?: number;
   /** How long `start()` waits for another process's lock on the file. Default 5,000 ms. */
   busyTimeoutMs?: number;
 }
@@ -105,7 +108,7 @@ export class SqliteStore implements Store {
     const transaction = (body: () => void): void => {
       runInTransaction(body);
     };
-    const commits = new GroupCommit({ maxBatch: this.#options.maxBatch ?? 2_000, commit: (body) => this.#commitBatch(transaction, body) });
+    const commits = new GroupCommit({ maxBatch: this.#options.maxBatch ?? 2_000, minIntervalMs: this.#options.commitIntervalMs ?? 2, commit: (body) => this.#commitBatch(transaction, body) });
     this.#open = { db, stmts, commits, transaction };
   }
 
