@@ -2,7 +2,7 @@
 export type { KubeObject, KubeList, ObjectMeta, ListMeta, OwnerReference, ManagedFieldsEntry, GroupVersionKind, GroupVersionResource } from "./object.js";
 export { apiVersionOf, parseApiVersion } from "./object.js";
 export type { Schema, Definitions } from "./schema.js";
-export type { ResourceType, Verb, Subresources, CustomSubresource, ConnectSubresource, ConnectRequest, ConnectLocation, SubresourceAction, WriteContext, Strategy, TableColumn, TableConvertor, Allocator, Allocation, ClaimResult, RequestEnv, AsyncVersionConversion, TokenServices, ServiceAccountTokenClaims, TokenReviewResult } from "./resource-type.js";
+export type { ResourceType, VersionConversion, Verb, Subresources, CustomSubresource, ConnectSubresource, ConnectRequest, ConnectLocation, SubresourceAction, WriteContext, Strategy, TableColumn, TableConvertor, Allocator, Allocation, ClaimResult, RequestEnv, AsyncVersionConversion, TokenServices, ServiceAccountTokenClaims, TokenReviewResult } from "./resource-type.js";
 export { allVerbs } from "./resource-type.js";
 export type { RestRequest, RestResponse, RestHandler, HttpMethod, UserInfo, WatchEventBody } from "./rest.js";
 export { findUnknownFields, pruneUnknownFields, checkTypes, normalizeNulls, resolveSchema, strictDecodingMessage, unknownFieldWarning } from "./schema-check.js";
@@ -29,6 +29,8 @@ export { eventsV1Resources, eventsV1EventsResource } from "./events/v1/index.js"
 export type { EventsV1Event, EventsV1EventSeries } from "./events/v1/index.js";
 export { autoscalingV1Resources, horizontalPodAutoscalersResource, scaleDefinitions } from "./autoscaling/v1/index.js";
 export type { HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, Scale, ScaleSpec, ScaleStatus } from "./autoscaling/v1/index.js";
+export { autoscalingV2Resources, autoscalingV2Definitions, horizontalPodAutoscalersV2Resource, defaultHorizontalPodAutoscalerV2, validateHorizontalPodAutoscalerV2, formatHpaTargets, defaultScaleUpRules, defaultScaleDownRules, hpaV1ToV2, hpaV2ToV1 } from "./autoscaling/v2/index.js";
+export type { HorizontalPodAutoscalerV2, HorizontalPodAutoscalerSpecV2, HorizontalPodAutoscalerStatusV2, HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerBehavior, HPAScalingRules, HPAScalingPolicy, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, MetricSourceType } from "./autoscaling/v2/index.js";
 export { metricsV1beta1Resources, metricsV1beta1Definitions, nodeMetricsResource, podMetricsResource } from "./metrics/v1beta1/index.js";
 export type { NodeMetrics, PodMetrics, ContainerMetrics, ResourceMetricsSource } from "./metrics/v1beta1/index.js";
 export { policyV1Resources, podDisruptionBudgetsResource, evictionDefinitions } from "./policy/v1/index.js";

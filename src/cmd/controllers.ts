@@ -19,6 +19,7 @@ import { CronJobController } from "../controllers/cronjob/index.js";
 import { DaemonSetController } from "../controllers/daemonset/index.js";
 import { ServiceLbController } from "../controllers/servicelb/index.js";
 import { StatefulSetController } from "../controllers/statefulset/index.js";
+import { HorizontalPodAutoscalerController } from "../controllers/podautoscaler/index.js";
 import { ClusterRoleAggregationController } from "../controllers/clusterroleaggregation/index.js";
 
 export interface StartControllersOptions {
@@ -99,6 +100,8 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   cronjob: (ctx) => new CronJobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("cronjob-controller"), onError: ctx.onError }),
   servicelb: (ctx) => new ServiceLbController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   daemonset: (ctx) => new DaemonSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("daemonset-controller"), onError: ctx.onError }),
+  horizontalpodautoscaling: (ctx) =>
+    new HorizontalPodAutoscalerController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("horizontal-pod-autoscaler"), onError: ctx.onError }),
   statefulset: (ctx) => new StatefulSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("statefulset-controller"), onError: ctx.onError }),
   clusterroleaggregation: (ctx) => new ClusterRoleAggregationController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
 };
