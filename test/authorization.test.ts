@@ -76,6 +76,33 @@ describe("authorization", () => {
     assert.ok(status.resourceRules.some((r) => r.resources?.includes("pods") && r.verbs.includes("list")));
   });
 
+  it("answers SubjectAccessReview and LocalSubjectAccessReview as the impersonated request fares (conformance: SubjectReview API operations)", async () => {
+    const user = "system:serviceaccount:other:e2e";
+    const groups = ["system:authenticated", "system:serviceaccounts", "system:serviceaccounts:other"];
+    const attrs = { verb: "list", resource: "configmaps", namespace: "other", version: "v1" };
+    const sar = await call({ method: "POST", path: "/apis/authorization.k8s.io/v1/subjectaccessreviews", body: { spec: { resourceAttributes: attrs, user, groups, uid: "u-1" } }, user: admin });
+    assert.equal(sar.status, 201);
+    const expected = (sar.body as { status: { allowed: boolean } }).status.allowed;
+    const actual = await call({ method: "GET", path: "/api/v1/namespaces/other/configmaps", user: admin, impersonate: { user, groups, uid: "u-1" } });
+    assert.equal(actual.status === 200, expected);
+    assert.equal(actual.status, 403);
+    const lsar = await call({ method: "POST", path: "/apis/authorization.k8s.io/v1/namespaces/other/localsubjectaccessreviews", body: { metadata: { namespace: "other" }, spec: { resourceAttributes: attrs, user: "e2e", groups, uid: "u-1" } }, user: admin });
+    assert.equal(lsar.status, 201);
+    assert.equal((lsar.body as { status: { allowed: boolean } }).status.allowed, expected);
+    const mismatch = await call({ method: "POST", path: "/apis/authorization.k8s.io/v1/namespaces/other/localsubjectaccessreviews", body: { metadata: { namespace: "other" }, spec: { resourceAttributes: { ...attrs, namespace: "team" }, user: "e2e" } }, user: admin });
+    assert.equal(mismatch.status, 400);
+    assert.equal(message(mismatch), "spec.resourceAttributes.namespace must match namespace: other");
+    // Once bound, both agree on yes.
+    const binding = { metadata: { name: "e2e-view" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, subjects: [{ kind: "ServiceAccount", name: "e2e", namespace: "other" }] };
+    const editAgg = (await call({ method: "GET", path: `${rbac}/clusterroles/system:aggregate-to-edit`, user: admin })).body as { rules: unknown[] };
+    const edit = (await call({ method: "GET", path: `${rbac}/clusterroles/edit`, user: admin })).body as Record<string, unknown>;
+    assert.equal((await call({ method: "PUT", path: `${rbac}/clusterroles/edit`, body: { ...edit, rules: editAgg.rules }, user: admin })).status, 200);
+    assert.equal((await call({ method: "POST", path: `${rbac}/namespaces/other/rolebindings`, body: binding, user: admin })).status, 201);
+    const again = await call({ method: "POST", path: "/apis/authorization.k8s.io/v1/subjectaccessreviews", body: { spec: { resourceAttributes: { ...attrs, verb: "create" }, user, groups } }, user: admin });
+    assert.equal((again.body as { status: { allowed: boolean } }).status.allowed, true);
+    assert.equal((await call({ method: "POST", path: "/api/v1/namespaces/other/configmaps", body: { metadata: { name: "c" } }, user: admin, impersonate: { user, groups, uid: "u-1" } })).status, 201);
+  });
+
   it("validates reviews as upstream", async () => {
     const res = await call({ method: "POST", path: "/apis/authorization.k8s.io/v1/subjectaccessreviews", body: { spec: { resourceAttributes: { verb: "get", resource: "pods" } } }, user: admin });
     assert.equal(res.status, 422);

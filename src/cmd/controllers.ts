@@ -132,6 +132,7 @@ export const controllerAccounts: Record<string, string> = {
   resourcequota: "resourcequota-controller",
   servicelb: "service-controller",
   daemonset: "daemon-set-controller",
+  horizontalpodautoscaling: "horizontal-pod-autoscaler",
   statefulset: "statefulset-controller",
   clusterroleaggregation: "clusterrole-aggregation-controller",
 };

@@ -242,6 +242,16 @@ function controllerRoles(): ClusterRole[] {
       eventsRule,
     ]),
     c("generic-garbage-collector", [rule(["get", "list", "watch", "patch", "update", "delete"], ["*"], ["*"]), eventsRule]),
+    c("horizontal-pod-autoscaler", [
+      rule(read, ["autoscaling"], ["horizontalpodautoscalers"]),
+      rule(["update"], ["autoscaling"], ["horizontalpodautoscalers/status"]),
+      rule(["get", "update"], ["*"], ["*/scale"]),
+      rule(["list", "watch"], [legacy], ["pods"]),
+      rule(["list", "watch"], ["metrics.k8s.io"], ["pods"]),
+      rule(read, ["custom.metrics.k8s.io"], ["*"]),
+      rule(read, ["external.metrics.k8s.io"], ["*"]),
+      eventsRule,
+    ]),
     c("job-controller", [
       rule(["get", "list", "watch", "update", "patch"], ["batch"], ["jobs"]),
       rule(["update"], ["batch"], ["jobs/status"]),
@@ -316,6 +326,9 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     clusterBinding("system:basic-user", [group("system:authenticated")]),
     clusterBinding("system:public-info-viewer", [group("system:authenticated"), group("system:unauthenticated")]),
     clusterBinding("system:node-proxier", [user("system:kube-proxy")]),
+    // k8ts's own: `k8ts agent` runs the service proxy beside the kubelet on the node's one
+    // credential, so nodes also get what kube-proxy reads (Services, Endpoints, EndpointSlices, Nodes).
+    clusterBinding("system:node-proxier", [group("system:nodes")], "k8ts:node-proxier"),
     clusterBinding("system:kube-controller-manager", [user("system:kube-controller-manager")]),
     clusterBinding("system:kube-dns", [serviceAccount("kube-system", "kube-dns")]),
     clusterBinding("system:kube-scheduler", [user("system:kube-scheduler")]),
