@@ -51,6 +51,7 @@ Server flags:
   --cluster-domain DOMAIN                the cluster DNS zone (default cluster.local)
   --disable-cluster-dns                  do not run the cluster DNS
   --kubelet-port PORT                    the local agent's HTTPS port for logs, exec, attach, port-forward (default 10250; 0: a free port)
+  --metric-resolution DURATION           how often the metrics pipeline scrapes kubelets for metrics.k8s.io (default 15s)
 `;
 
 /** Thrown for bad command lines: printed with the usage hint, exit code 2. */
@@ -135,6 +136,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "cluster-domain": { type: "string", default: "cluster.local" },
       "disable-cluster-dns": { type: "boolean", default: false },
       "kubelet-port": { type: "string", default: "10250" },
+      "metric-resolution": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -188,6 +190,12 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   const kubeletPort = Number(values["kubelet-port"]);
   if (!Number.isInteger(kubeletPort) || kubeletPort < 0 || kubeletPort > 65535) throw new UsageError(`--kubelet-port: "${values["kubelet-port"]}" is not a port number`);
   options.kubeletPort = kubeletPort;
+  const resolution = values["metric-resolution"];
+  if (typeof resolution === "string") {
+    const ms = parseDurationMs(resolution);
+    if (ms === undefined || ms <= 0) throw new UsageError(`--metric-resolution: "${resolution}" is not a duration like 15s or 1m`);
+    options.metricResolutionMs = ms;
+  }
   parseHaFlags(values, options);
   return options;
 }
