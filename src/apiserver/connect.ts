@@ -151,7 +151,10 @@ async function serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, 
   if (o.authorize) {
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
-    await o.authorize({ method: req.method === "POST" ? "POST" : "GET", path: url.pathname, query, user, impersonate: impersonationFromHeaders(req.headers) });
+    // A WebSocket upgrade is a GET, but exec, attach and port-forward are authorized as
+    // `create` either way (upstream's AuthorizePodWebsocketUpgradeCreatePermission).
+    const createVerb = req.method === "POST" || /\/pods\/[^/]+\/(exec|attach|portforward)$/.test(url.pathname);
+    await o.authorize({ method: createVerb ? "POST" : "GET", path: url.pathname, query, user, impersonate: impersonationFromHeaders(req.headers) });
   }
   const target = parseConnectPath(url.pathname, o.parts.registry);
   if (!target) throw ApiError.of("NotFound", "the server could not find the requested resource", {});

@@ -21,6 +21,8 @@ const prefixes = {
   clusterrolebindings: "/registry/rbac.authorization.k8s.io/clusterrolebindings/",
 } as const;
 const podsPrefix = "/registry/core/pods/";
+/** Refused requests re-read the RBAC objects at most this often. */
+const minRefreshIntervalMs = 50;
 
 type RbacKind = keyof typeof prefixes;
 
@@ -42,6 +44,8 @@ export class PolicyCache {
   private podsRevision = 0;
   private podWaiters: (() => void)[] = [];
   private readyPromise: Promise<void> | undefined;
+  private refreshing: Promise<boolean> | undefined;
+  private lastRefresh = 0;
 
   constructor(options: { store: Store }) {
     this.store = options.store;
@@ -64,12 +68,27 @@ export class PolicyCache {
     return this.readyPromise ?? Promise.resolve();
   }
 
-  /** Re-reads the RBAC objects when anything was written since they were last read; true when it did. */
-  async refresh(): Promise<boolean> {
-    const current = await this.store.currentRevision();
-    if (current <= this.rbacRevision) return false;
-    for (const kind of Object.keys(prefixes) as RbacKind[]) await this.listRbac(kind);
-    return true;
+  /**
+   * Re-reads the RBAC objects when anything was written since they were last read; true
+   * when it did. Concurrent callers share one read, and reads are at least
+   * `minRefreshIntervalMs` apart, so a flood of refused requests cannot turn into a
+   * flood of store reads.
+   */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      try {
+        const wait = this.lastRefresh + minRefreshIntervalMs - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const current = await this.store.currentRevision();
+        if (current <= this.rbacRevision) return false;
+        for (const kind of Object.keys(prefixes) as RbacKind[]) await this.listRbac(kind);
+        return true;
+      } finally {
+        this.lastRefresh = Date.now();
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
   }
 
   /** Waits (briefly) until the pod watch has seen every write made so far; true when the graph moved. */
