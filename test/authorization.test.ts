@@ -4,6 +4,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { RestRequest, RestResponse, UserInfo } from "../src/api/index.js";
+import { reconcileBootstrapPolicy } from "../src/apiserver/authorization/index.js";
 import { startTestApiServer, type TestApiServer } from "./harness/index.js";
 
 const admin: UserInfo = { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] };
@@ -33,6 +34,25 @@ describe("authorization", () => {
     assert.deepEqual(view.aggregationRule, { clusterRoleSelectors: [{ matchLabels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" } }] });
     const publicInfo = (await call({ method: "GET", path: `${rbac}/clusterrolebindings/system:public-info-viewer`, user: admin })).body as { subjects: { name: string }[] };
     assert.deepEqual(publicInfo.subjects.map((s) => s.name), ["system:authenticated", "system:unauthenticated"]);
+  });
+
+  it("re-reconciles the bootstrap policy: missing rules and subjects come back unless autoupdate is false", async () => {
+    const path = `${rbac}/clusterroles/system:basic-user`;
+    const basic = (await call({ method: "GET", path, user: admin })).body as { rules: unknown[] } & Record<string, unknown>;
+    assert.equal((await call({ method: "PUT", path, body: { ...basic, rules: [] }, user: admin })).status, 200);
+    const bindingPath = `${rbac}/clusterrolebindings/system:discovery`;
+    const discovery = (await call({ method: "GET", path: bindingPath, user: admin })).body as Record<string, unknown>;
+    assert.equal((await call({ method: "PUT", path: bindingPath, body: { ...discovery, subjects: [] }, user: admin })).status, 200);
+    const monitoring = `${rbac}/clusterroles/system:monitoring`;
+    const mon = (await call({ method: "GET", path: monitoring, user: admin })).body as { metadata: { annotations: Record<string, string> } } & Record<string, unknown>;
+    const kept = { ...mon, metadata: { ...mon.metadata, annotations: { ...mon.metadata.annotations, "rbac.authorization.kubernetes.io/autoupdate": "false" } }, rules: [{ verbs: ["get"], nonResourceURLs: ["/metrics"] }] };
+    assert.equal((await call({ method: "PUT", path: monitoring, body: kept, user: admin })).status, 200);
+
+    await reconcileBootstrapPolicy(server.handler);
+
+    assert.deepEqual(((await call({ method: "GET", path, user: admin })).body as { rules: unknown[] }).rules, basic.rules);
+    assert.deepEqual(((await call({ method: "GET", path: bindingPath, user: admin })).body as { subjects: unknown[] }).subjects, [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "system:authenticated" }]);
+    assert.deepEqual(((await call({ method: "GET", path: monitoring, user: admin })).body as { rules: unknown[] }).rules, [{ verbs: ["get"], nonResourceURLs: ["/metrics"] }]);
   });
 
   it("refuses with upstream's message, and lets the unauthenticated see only health and version", async () => {
