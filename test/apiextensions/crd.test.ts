@@ -27,6 +27,32 @@ describe("CustomResourceDefinitions (in-process API server)", () => {
   });
   after(() => server.close());
 
+  it("lists and watches by selectable fields", async () => {
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "widgets.example.com" },
+      spec: {
+        group: "example.com",
+        scope: "Cluster",
+        names: { plural: "widgets", kind: "Widget" },
+        versions: [{ name: "v1", served: true, storage: true, selectableFields: [{ jsonPath: ".spec.color" }], schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { color: { type: "string" } } } } } } }],
+      },
+    };
+    assert.equal((await call({ method: "POST", path: crdPath, body: crd })).status, 201);
+    const wpath = "/apis/example.com/v1/widgets";
+    await until(async () => ((await call({ method: "GET", path: wpath })).status === 200 ? true : undefined), "widgets served");
+    for (const [name, color] of [["w1", "blue"], ["w2", "red"]]) {
+      assert.equal((await call({ method: "POST", path: wpath, body: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name }, spec: { color } } })).status, 201);
+    }
+    const blue = body(await call({ method: "GET", path: wpath, query: { fieldSelector: "spec.color=blue" } }));
+    assert.deepEqual(blue.items.map((o: { metadata: { name: string } }) => o.metadata.name), ["w1"]);
+    const notRed = body(await call({ method: "GET", path: wpath, query: { fieldSelector: "spec.color!=red,metadata.name=w1" } }));
+    assert.equal(notRed.items.length, 1);
+    const bad = await call({ method: "GET", path: wpath, query: { fieldSelector: "spec.size=1" } });
+    assert.equal(bad.status, 400);
+  });
+
   it("establishes a new CRD and serves its resource", async () => {
     const res = await call({ method: "POST", path: crdPath, body: cronTabCrd() });
     assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -105,11 +131,53 @@ describe("CustomResourceDefinitions (in-process API server)", () => {
     assert.match(table.rows[0].cells[3], /^\d+s$/);
   });
 
+  it("keeps conditions others set through the CRD's status subresource", async () => {
+    const path = `${crdPath}/crontabs.stable.example.com/status`;
+    const crd = body(await call({ method: "GET", path }));
+    crd.status.conditions.push({ type: "StatusUpdated", status: "True", reason: "E2E", message: "set from a test", lastTransitionTime: "2026-01-01T00:00:00Z" });
+    const put = await call({ method: "PUT", path, body: crd });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    await new Promise((r) => setTimeout(r, 100));
+    const after = body(await call({ method: "GET", path }));
+    assert.ok(after.status.conditions.some((c: { type: string }) => c.type === "StatusUpdated"));
+    assert.ok(after.status.conditions.some((c: { type: string; status: string }) => c.type === "Established" && c.status === "True"));
+  });
+
+  it("defaults objects read from storage with defaults added to the schema later", async () => {
+    const path = `${crdPath}/crontabs.stable.example.com`;
+    const crd = body(await call({ method: "GET", path }));
+    crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.size.default = "M";
+    assert.equal((await call({ method: "PUT", path, body: crd })).status, 200);
+    const got = await until(async () => {
+      const a = body(await call({ method: "GET", path: `${ctPath}/a` }));
+      return a.spec.size === "M" ? a : undefined;
+    }, "default from storage");
+    assert.equal(got.spec.size, "M");
+    const raw = JSON.parse((await server.store.get("/registry/stable.example.com/crontabs/default/a")).kv!.value);
+    assert.equal(raw.spec.size, undefined);
+  });
+
+  it("refuses new objects while the CRD is terminating, and lets finalizers be removed", async () => {
+    const held = await call({ method: "POST", path: ctPath, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "held", finalizers: ["example.com/hold"] }, spec: { cronSpec: "* * * * *" } } });
+    assert.equal(held.status, 201, JSON.stringify(held.body));
+    assert.equal((await call({ method: "DELETE", path: `${crdPath}/crontabs.stable.example.com` })).status, 200);
+    const refused = await until(async () => {
+      const r = await call({ method: "POST", path: ctPath, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "late" }, spec: { cronSpec: "* * * * *" } } });
+      return r.status === 405 ? r : undefined;
+    }, "405 while terminating");
+    assert.equal(body(refused).message, "create not allowed while custom resource definition is terminating");
+    await until(async () => {
+      const crd = body(await call({ method: "GET", path: `${crdPath}/crontabs.stable.example.com` }));
+      return crd.status.conditions.some((c: { type: string; reason: string }) => c.type === "Terminating" && c.reason === "InstanceDeletionInProgress") ? true : undefined;
+    }, "Terminating: InstanceDeletionInProgress");
+    const unhold = await call({ method: "PATCH", path: `${ctPath}/held`, contentType: "application/merge-patch+json", body: { metadata: { finalizers: null } } });
+    assert.equal(unhold.status, 200, JSON.stringify(unhold.body));
+  });
+
   it("deletes every object when the CRD is deleted, then the CRD and its resource", async () => {
-    const del = await call({ method: "DELETE", path: `${crdPath}/crontabs.stable.example.com` });
-    assert.equal(del.status, 200);
-    assert.ok(body(del).metadata.finalizers.includes("customresourcecleanup.apiextensions.k8s.io"));
-    assert.ok(body(del).status.conditions.some((c: { type: string }) => c.type === "Terminating"));
+    const marked = body(await call({ method: "GET", path: `${crdPath}/crontabs.stable.example.com` }));
+    if (marked.metadata) assert.ok(marked.metadata.finalizers.includes("customresourcecleanup.apiextensions.k8s.io"));
+    // Deleted in the previous test; held there by a finalizer that is now gone.
     await until(async () => ((await call({ method: "GET", path: `${crdPath}/crontabs.stable.example.com` })).status === 404 ? true : undefined), "CRD gone");
     await until(async () => ((await call({ method: "GET", path: ctPath })).status === 404 ? true : undefined), "resource unregistered");
     assert.equal((await server.store.range("/registry/stable.example.com/crontabs/")).kvs.length, 0);

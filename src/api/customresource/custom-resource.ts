@@ -5,9 +5,9 @@
  * server serves them like any built-in resource (rule 6 of ARCHITECTURE.md).
  */
 import { isDeepStrictEqual } from "node:util";
-import type { FieldError } from "../../machinery/index.js";
+import { ApiError, type FieldError } from "../../machinery/index.js";
 import type { KubeObject } from "../object.js";
-import type { ResourceType, Strategy, Verb } from "../resource-type.js";
+import type { ResourceType, Strategy } from "../resource-type.js";
 import type { Definitions } from "../schema.js";
 import { listOf } from "../meta/v1/index.js";
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion, JSONSchemaProps } from "../apiextensions/v1/crd-types.js";
@@ -18,11 +18,9 @@ import { columnsOrDefault, printerTable } from "./_printer-columns.js";
 import { definitionName, rootSchemaOf } from "./_to-schema.js";
 import { evaluateJsonPath, parseJsonPath } from "./_json-path.js";
 
-/** Verbs a terminating CRD's resources still serve (upstream's crdHandler refuses the rest with 405). */
-const terminatingVerbs: Verb[] = ["delete", "deletecollection", "get", "list", "watch"];
 
 export interface CustomResourceOptions {
-  /** The CRD is being deleted: only reads and deletes are served. */
+  /** The CRD is being deleted: creates are refused (405). */
   terminating?: boolean;
 }
 
@@ -59,7 +57,16 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
   };
   if (names.shortNames?.length) rt.shortNames = [...names.shortNames];
   if (names.categories?.length) rt.categories = [...names.categories];
-  if (options.terminating) rt.verbs = terminatingVerbs;
+  if (options.terminating) {
+    // Upstream's crdHandler: nothing new while the objects are being deleted; updates still
+    // go through, so finalizers can be removed.
+    rt.strategy = {
+      ...rt.strategy,
+      prepareForCreate() {
+        throw ApiError.of("MethodNotAllowed", "create not allowed while custom resource definition is terminating", { group, kind: names.plural });
+      },
+    };
+  }
   const sub = v.subresources;
   if (sub?.status || sub?.scale) {
     rt.subresources = {};
