@@ -183,3 +183,51 @@ describe("CustomResourceDefinitions (in-process API server)", () => {
     assert.equal((await server.store.range("/registry/stable.example.com/crontabs/")).kvs.length, 0);
   });
 });
+
+describe("CRD versions with conversion None", () => {
+  let server: TestApiServer;
+  const call = (req: Partial<RestRequest> & { method: RestRequest["method"]; path: string }): Promise<RestResponse> => server.handler({ query: {}, user: admin, ...req });
+  const body = (res: RestResponse) => res.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads nested JSON
+  const path = (v: string) => `/apis/stable.example.com/${v}/namespaces/default/crontabs`;
+
+  before(async () => {
+    server = await startTestApiServer({ store: "memory" });
+    const crd = cronTabCrd() as { spec: { versions: Record<string, unknown>[] } };
+    const v1 = crd.spec.versions[0];
+    crd.spec.versions = [
+      { ...v1, name: "v1beta1", storage: true },
+      { ...v1, name: "v1", storage: false },
+      { ...v1, name: "v0", served: false, storage: false },
+    ];
+    assert.equal((await call({ method: "POST", path: crdPath, body: crd })).status, 201);
+    for (let i = 0; i < 200 && (await call({ method: "GET", path: path("v1") })).status !== 200; i++) await new Promise((r) => setTimeout(r, 25));
+  });
+  after(() => server.close());
+
+  it("serves only served versions, stores the storage version and answers in the request's", async () => {
+    assert.equal((await call({ method: "GET", path: path("v0") })).status, 404);
+    const created = await call({ method: "POST", path: path("v1"), body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "x" }, spec: { cronSpec: "* * * * *" } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(body(created).apiVersion, "stable.example.com/v1");
+    const raw = JSON.parse((await server.store.get("/registry/stable.example.com/crontabs/default/x")).kv!.value);
+    assert.equal(raw.apiVersion, "stable.example.com/v1beta1");
+    assert.equal(body(await call({ method: "GET", path: `${path("v1beta1")}/x` })).apiVersion, "stable.example.com/v1beta1");
+    const patched = await call({ method: "PATCH", path: `${path("v1")}/x`, contentType: "application/merge-patch+json", body: { spec: { replicas: 2 } } });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.deepEqual([body(patched).apiVersion, body(patched).spec.replicas], ["stable.example.com/v1", 2]);
+    const crd = body(await call({ method: "GET", path: `${crdPath}/crontabs.stable.example.com` }));
+    assert.deepEqual(crd.status.storedVersions, ["v1beta1"]);
+    const discovery = body(await call({ method: "GET", path: "/apis/stable.example.com" }));
+    assert.deepEqual(discovery.versions.map((v: { version: string }) => v.version), ["v1", "v1beta1"]);
+    assert.equal(discovery.preferredVersion.version, "v1");
+  });
+
+  it("refuses a CRD update that drops a stored version from spec.versions", async () => {
+    const crd = body(await call({ method: "GET", path: `${crdPath}/crontabs.stable.example.com` }));
+    crd.spec.versions = crd.spec.versions.filter((v: { name: string }) => v.name !== "v1beta1");
+    crd.spec.versions[0].storage = true;
+    const res = await call({ method: "PUT", path: `${crdPath}/crontabs.stable.example.com`, body: crd });
+    assert.equal(res.status, 422);
+    assert.match(body(res).message, /status.storedVersions\[0\]: Invalid value: "v1beta1": must appear in spec.versions/);
+  });
+});
