@@ -38,6 +38,8 @@ const etcdDuration = new Histogram({
   buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
   registers: [apiserverRegistry],
 });
+// Defined with the others (not when tracking starts): Registry.merge copies the metrics a registry has at that moment.
+const storageObjects = new Gauge({ name: "apiserver_storage_objects", help: "[STABLE] Number of stored objects at the time of last check split by kind.", labelNames: ["resource"], registers: [apiserverRegistry] });
 inflight.set({ request_kind: "readOnly" }, 0);
 inflight.set({ request_kind: "mutating" }, 0);
 
@@ -136,8 +138,7 @@ export function instrumentStore(store: Store): Store {
  * counted at most once a minute (upstream refreshes it on the same period).
  */
 export function trackStorageObjects(store: Store, registry: KindRegistry, options: { intervalMs?: number; signal: AbortSignal }): void {
-  const gauge = (apiserverRegistry.getSingleMetric("apiserver_storage_objects") as Gauge | undefined) ??
-    new Gauge({ name: "apiserver_storage_objects", help: "[STABLE] Number of stored objects at the time of last check split by kind.", labelNames: ["resource"], registers: [apiserverRegistry] });
+  const gauge = storageObjects;
   const refresh = async () => {
     const seen = new Set<string>();
     for (const rt of registry.all()) {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { builtinRegistry, type Deployment, type HorizontalPodAutoscaler, type HorizontalPodAutoscalerV2, type Pod, type PodMetrics, type ResourceMetricsSource } from "../../src/api/index.js";
 import { startApiServer, type RunningApiServer } from "../../src/apiserver/index.js";
@@ -14,7 +15,7 @@ import { ensurePki } from "../../src/cmd/pki.js";
 import { writeKubeconfig } from "../../src/cmd/kubeconfig.js";
 import { HorizontalPodAutoscalerController } from "../../src/controllers/podautoscaler/index.js";
 import { MemoryStore } from "../../src/storage/index.js";
-import { kubectl } from "../harness/index.js";
+import { kubectl, kubectlBin } from "../harness/index.js";
 
 const deployments = resource<Deployment>("apps", "v1", "deployments", "Deployment", true);
 const pods = resource<Pod>("", "v1", "pods", "Pod", true);
@@ -151,7 +152,10 @@ describe("HorizontalPodAutoscaler", () => {
   it("reports missing metrics as ScalingActive=False with upstream's reason and keeps the size", async () => {
     usage.clear();
     const informers = new InformerFactory({ client });
-    const hpa = new HorizontalPodAutoscalerController({ client, informers, clock: new FakeClock() });
+    // Each test's clock starts elsewhere: EventRecorder names events by their millisecond, so two fake clocks at one instant would collide.
+    const clock = new FakeClock();
+    clock.step(3_600_000);
+    const hpa = new HorizontalPodAutoscalerController({ client, informers, clock });
     informers.start(stop.signal);
     await informers.informer(hpaV2).waitForSync(stop.signal);
     await informers.informer(pods).waitForSync(stop.signal);
@@ -161,5 +165,46 @@ describe("HorizontalPodAutoscaler", () => {
     assert.equal(active?.status, "False");
     assert.equal(active?.reason, "FailedGetResourceMetric");
     assert.equal((await client.get(deployments, "burn", { namespace: "default" })).spec?.replicas, 1);
+  });
+
+  it("kubectl events shows the autoscaler's events: --for, --types=Warning and --watch", async () => {
+    // The recorder writes events in the background: wait for the last test's warnings.
+    let all = await kubectl({ kubeconfig }, ["events", "--for", "hpa/burn"]);
+    for (let i = 0; i < 20 && !/FailedGetResourceMetric/.test(all.stdout); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      all = await kubectl({ kubeconfig }, ["events", "--for", "hpa/burn"]);
+    }
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m);
+    assert.match(all.stdout, /Normal\s+SuccessfulRescale\s+HorizontalPodAutoscaler\/burn\s+New size: 2; reason: cpu resource utilization \(percentage of request\) above target/);
+    assert.match(all.stdout, /Warning\s+FailedGetResourceMetric\s+HorizontalPodAutoscaler\/burn/);
+    const warnings = await kubectl({ kubeconfig }, ["events", "--for", "hpa/burn", "--types=Warning"]);
+    assert.match(warnings.stdout, /FailedComputeMetricsReplicas/);
+    assert.doesNotMatch(warnings.stdout, /SuccessfulRescale/);
+    const other = await kubectl({ kubeconfig }, ["events", "--for", "deployment/burn"]);
+    assert.doesNotMatch(other.stdout, /HorizontalPodAutoscaler/);
+
+    // --watch: a new event for the HPA shows up while kubectl watches.
+    const watcher = spawn(kubectlBin, ["--kubeconfig", kubeconfig, "events", "--watch", "--for", "hpa/burn", "--types=Normal"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    watcher.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      const before = out;
+      usage.set("burn-a", 1500);
+      const informers = new InformerFactory({ client });
+      const clock = new FakeClock();
+      clock.step(7_200_000);
+      const hpa = new HorizontalPodAutoscalerController({ client, informers, clock });
+      informers.start(stop.signal);
+      await informers.informer(hpaV2).waitForSync(stop.signal);
+      await informers.informer(pods).waitForSync(stop.signal);
+      await hpa.reconcile("default/burn", stop.signal);
+      const deadline = Date.now() + 10_000;
+      while (!/New size: 3/.test(out.slice(before.length)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.match(out.slice(before.length), /Normal\s+SuccessfulRescale\s+HorizontalPodAutoscaler\/burn\s+New size: 3; reason: cpu resource utilization \(percentage of request\) above target/);
+    } finally {
+      watcher.kill("SIGTERM");
+    }
   });
 });
