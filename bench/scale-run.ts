@@ -35,6 +35,8 @@ export interface ScaleOptions {
   progress?: (line: string) => void;
   /** Time the full LIST of every pod at the end (default true). */
   fullList?: boolean;
+  /** Once every pod is Running, signal the server (its node args must include --heapsnapshot-signal=SIGUSR2) and wait this long for the snapshot. */
+  heapSnapshotWaitMs?: number;
 }
 
 export interface Percentiles {
@@ -380,6 +382,11 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
       if (now - fillStart > timeoutMs) break;
     }
     const fillSeconds = (performance.now() - fillStart) / 1000;
+    if (options.heapSnapshotWaitMs) {
+      progress("scale: asking the server for a heap snapshot (SIGUSR2)");
+      server.child.kill("SIGUSR2");
+      await sleep(options.heapSnapshotWaitMs);
+    }
     await creator.catch((err: unknown) => progress(`scale: creating deployments failed: ${String(err)}`));
 
     // ---- the full LIST of every pod ----

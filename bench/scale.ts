@@ -6,7 +6,9 @@
 //
 //   npm run bench:scale -- --preset small
 //   npm run bench:scale -- --nodes 5000 --pods 150000 --out docs/benchmarks
-//   npm run bench:scale -- --preset medium --server-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"
+//   npm run bench:scale -- --preset medium "--server-node-args=--cpu-prof --cpu-prof-dir=/tmp/prof"
+//   npm run bench:scale -- --preset small "--server-node-args=--heapsnapshot-signal=SIGUSR2" --heap-snapshot-wait-seconds 30
+//   (a heap snapshot lands in the server's working directory once every pod is Running)
 import { parseArgs } from "node:util";
 import { runScaleBench, type ScaleResult } from "./scale-run.js";
 
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     out: { type: "string" },
     "timeout-minutes": { type: "string", default: "60" },
     "no-full-list": { type: "boolean", default: false },
+    "heap-snapshot-wait-seconds": { type: "string" },
   },
 });
 
@@ -57,6 +60,7 @@ const r: ScaleResult = await runScaleBench({
   outDir: values.out,
   timeoutMs: Number(values["timeout-minutes"]) * 60_000,
   fullList: !values["no-full-list"],
+  heapSnapshotWaitMs: values["heap-snapshot-wait-seconds"] ? Number(values["heap-snapshot-wait-seconds"]) * 1000 : undefined,
 });
 
 const p = (x: { p50: number; p90?: number; p99: number }) => `p50 ${x.p50} ms${x.p90 !== undefined ? ` / p90 ${x.p90} ms` : ""} / p99 ${x.p99} ms`;
