@@ -16,7 +16,7 @@ export { startSim, defaultSimBehaviour, parseDuration as parseSimDuration } from
 export type { SimOptions, SimStats, RunningSim, SimBehaviour } from "./sim/index.js";
 export { kubeletRegistry } from "./metrics.js";
 export { agentMetrics } from "./agent-metrics.js";
-export { SummaryService, criStatsProvider, syntheticNodeUsage, buildSummary, CpuRateCache, resourceMetricsText } from "./stats/index.js";
+export { SummaryService, criStatsProvider, syntheticNodeUsage, simulatedStatsProvider, buildSummary, CpuRateCache, resourceMetricsText, startNodesStatsEndpoint } from "./stats/index.js";
 export type { StatsProvider, StatsSample, NodeUsage, Summary } from "./stats/index.js";
 export { syntheticUsage } from "./runtime/index.js";
 export type { FakeUsage } from "./runtime/index.js";

@@ -91,3 +91,19 @@ export function syntheticNodeUsage(sandboxes: PodSandboxStats[], options: { boot
     memory: { workingSetBytes: mem, usageBytes: mem, availableBytes: Math.max(0, options.memoryCapacityBytes - mem) },
   };
 }
+
+/**
+ * A simulated node's provider (`k8ts sim`, bench:metrics): the pods' figures from its
+ * FakeRuntime (steady synthetic usage unless scripted), the node as their sum plus overhead.
+ */
+export function simulatedStatsProvider(options: { runtime: ContainerRuntime; memoryCapacityBytes: number; bootTime?: number; now?: () => number }): StatsProvider {
+  const now = options.now ?? Date.now;
+  const bootTime = options.bootTime ?? now();
+  const inner = criStatsProvider({ runtime: options.runtime, fsPath: "/", readNode: async () => ({ timestamp: now(), bootTime, cpuUsageCoreNanoSeconds: 0, memory: { workingSetBytes: 0, usageBytes: 0, availableBytes: 0 } }) });
+  return {
+    async sample(signal) {
+      const s = await inner.sample(signal);
+      return { ...s, node: syntheticNodeUsage(s.sandboxes, { bootTime, now: now(), memoryCapacityBytes: options.memoryCapacityBytes }) };
+    },
+  };
+}
