@@ -19,6 +19,8 @@ export interface ResourceType {
   singular: string;
   /** Stored in another version, converted by a webhook (CRDs with `conversion.strategy: Webhook`). */
   conversionWebhook?: AsyncVersionConversion;
+  /** Where /openapi/v2 differs from `definitions` (CRDs: upstream's ToStructuralOpenAPIV2), the v2 forms by name. */
+  openapiV2Definitions?: Definitions;
   namespaced: boolean;
   shortNames?: string[];
   /** e.g. ["all"] for `kubectl get all`. */
@@ -205,6 +207,8 @@ export interface Strategy {
    * normalizes nulls.
    */
   typesCheckedByValidation?: boolean;
+  /** Custom resources: strategic merge patch is refused (415), as upstream serves them only JSON, merge and apply patches. */
+  noStrategicMergePatch?: boolean;
   /**
    * What a stored object looks like when read, without changing it in place (CRDs: the
    * schema's defaults, as upstream defaults objects decoded from storage). Applied to every

@@ -62,6 +62,8 @@ export const metaNames = {
 const jsonTypes = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
 const listTypes = [...jsonTypes, "application/json;stream=watch", "application/vnd.kubernetes.protobuf;stream=watch"];
 const patchTypes = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"];
+// Custom resources take no strategic merge patch; kubectl apply reads this to pick merge patch instead.
+const customPatchTypes = patchTypes.filter((t) => t !== "application/strategic-merge-patch+json");
 
 const q = (name: string, type: ParamSpec["type"], description: string): ParamSpec => ({ name, in: "query", type, description });
 
@@ -196,7 +198,7 @@ export function groupVersionModel(all: readonly ResourceType[], defs: Definition
     const item: OperationSpec[] = [];
     if (verbs.has("get")) item.push(op("get", "get", "read", { description: `read the specified ${rt.kind}`, responses: ok(kindDef, ["200", "OK"]) }));
     if (verbs.has("update")) item.push(op("put", "put", "replace", { description: `replace the specified ${rt.kind}`, parameters: writeParams, body: kindDef, responses: ok(kindDef, ["200", "OK"], ["201", "Created"]) }));
-    if (verbs.has("patch")) item.push(op("patch", "patch", "patch", { description: `partially update the specified ${rt.kind}`, parameters: patchParams, body: metaNames.Patch, consumes: patchTypes, responses: ok(kindDef, ["200", "OK"], ["201", "Created"]) }));
+    if (verbs.has("patch")) item.push(op("patch", "patch", "patch", { description: `partially update the specified ${rt.kind}`, parameters: patchParams, body: metaNames.Patch, consumes: rt.strategy?.noStrategicMergePatch ? customPatchTypes : patchTypes, responses: ok(kindDef, ["200", "OK"], ["201", "Created"]) }));
     if (verbs.has("delete")) item.push(op("delete", "delete", "delete", { description: `delete a ${rt.kind}`, parameters: deleteParams, body: metaNames.DeleteOptions, responses: ok(kindDef, ["200", "OK"], ["202", "Accepted"]) }));
     const itemParams = [{ ...params.name, description: `name of the ${rt.kind}` }, ...scopeParams, params.pretty];
     if (item.length) paths.push({ path: `${base}/{name}`, parameters: itemParams, operations: item });
@@ -228,7 +230,7 @@ export function groupVersionModel(all: readonly ResourceType[], defs: Definition
         roots.add(subDef);
         if (verb === "get") subOp("get", "get", "read", { description: `read ${sub.name} of the specified ${rt.kind}`, responses: ok(subDef, ["200", "OK"]) });
         else if (verb === "update") subOp("put", "put", "replace", { description: `replace ${sub.name} of the specified ${rt.kind}`, parameters: writeParams, body: subDef, responses: ok(subDef, ["200", "OK"], ["201", "Created"]) });
-        else if (verb === "patch") subOp("patch", "patch", "patch", { description: `partially update ${sub.name} of the specified ${rt.kind}`, parameters: patchParams, body: metaNames.Patch, consumes: patchTypes, responses: ok(subDef, ["200", "OK"], ["201", "Created"]) });
+        else if (verb === "patch") subOp("patch", "patch", "patch", { description: `partially update ${sub.name} of the specified ${rt.kind}`, parameters: patchParams, body: metaNames.Patch, consumes: rt.strategy?.noStrategicMergePatch ? customPatchTypes : patchTypes, responses: ok(subDef, ["200", "OK"], ["201", "Created"]) });
         else if (verb === "create") subOp("post", "post", "create", { description: `create ${sub.name} of a ${rt.kind}`, parameters: writeParams, body: subDef, responses: ok(subDef, ["200", "OK"], ["201", "Created"], ["202", "Accepted"]) });
       }
       if (subOps.length) paths.push({ path: `${base}/{name}/${sub.name}`, parameters: [{ ...params.name, description: `name of the ${sub.kind.kind}` }, ...scopeParams, params.pretty], operations: subOps });

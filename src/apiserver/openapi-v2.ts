@@ -48,7 +48,8 @@ export function serveOpenApiV2(req: RestRequest, registry: ServedTypes): RestRes
 /** The swagger 2.0 document as a plain object. */
 export function openApiV2Document(registry: ServedTypes): Record<string, unknown> {
   const all = registry.all();
-  const defs = allDefinitions(registry);
+  // Entries may publish other forms in v2 (CRDs: upstream's ToStructuralOpenAPIV2).
+  const defs = Object.assign({}, allDefinitions(registry), ...all.map((rt) => rt.openapiV2Definitions ?? {}));
   const paths: Record<string, unknown> = {};
   const definitions: Record<string, unknown> = {};
   for (const g of servedGroups(all)) {

@@ -123,6 +123,21 @@ describe("CustomResourceDefinitions (in-process API server)", () => {
     assert.equal(body(await call({ method: "GET", path: `${ctPath}/a` })).spec.replicas, 4);
   });
 
+  it("refuses strategic merge patch, as upstream does for custom resources", async () => {
+    const res = await call({ method: "PATCH", path: `${ctPath}/a`, contentType: "application/strategic-merge-patch+json", body: { spec: { replicas: 2 } } });
+    assert.equal(res.status, 415);
+    assert.equal(body(res).message, "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+  });
+
+  it("publishes its schema in /openapi/v2", async () => {
+    const res = await call({ method: "GET", path: "/openapi/v2", accept: "application/json" });
+    const doc = JSON.parse(Buffer.from(res.raw!.data).toString());
+    const def = doc.definitions["com.example.stable.v1.CronTab"];
+    assert.deepEqual(Object.keys(def.properties).sort(), ["apiVersion", "kind", "metadata", "spec", "status"]);
+    assert.equal(def.properties.spec.properties.size.enum.length, 3);
+    assert.ok(doc.paths["/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}/scale"]);
+  });
+
   it("prints additionalPrinterColumns in Table output", async () => {
     const res = await call({ method: "GET", path: ctPath, accept: "application/json;as=Table;v=v1;g=meta.k8s.io" });
     const table = body(res);

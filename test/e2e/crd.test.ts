@@ -129,6 +129,8 @@ describe("CustomResourceDefinitions with kubectl", needsKubectl, () => {
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /The CronTab "nightly" is invalid: spec: Invalid value: "object": replicas must not exceed maxReplicas/);
     assert.equal((await kubectlJson(server, ["get", "ct", "nightly"])).spec.replicas, 4);
+    const strategic = await kubectlRun(server, ["patch", "ct", "nightly", "-p", '{"spec":{"replicas":3}}']);
+    assert.match(strategic.stderr, /application\/strategic-merge-patch\+json is not supported by stable\.example\.com\/v1, Kind=CronTab: the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml/);
     const wrongType = await kubectlRun(server, ["patch", "ct", "nightly", "--type=merge", "-p", '{"spec":{"replicas":"many"}}']);
     assert.match(wrongType.stderr, /spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"/);
     const strict = await kubectlRun(server, ["apply", "-f", "-"], { stdin: cronTab(2).replace("image: busybox", "image: busybox\n  bogus: 1") });

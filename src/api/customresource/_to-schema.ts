@@ -40,21 +40,66 @@ export function schemaOf(p: JSONSchemaProps): Schema {
   if (p.items && !Array.isArray(p.items)) s.items = schemaOf(p.items);
   if (typeof p.additionalProperties === "object") s.additionalProperties = schemaOf(p.additionalProperties);
   else if (p.additionalProperties === true) s.additionalProperties = true;
-  if (p["x-kubernetes-embedded-resource"]) {
-    // An embedded object is a whole Kubernetes object: its metadata is ObjectMeta, as upstream publishes it.
-    s.properties = { apiVersion: string(), kind: string(), ...s.properties, metadata: objectMeta() };
-  }
-  if (s["x-kubernetes-list-type"] === "map" && p.items && !Array.isArray(p.items)) {
-    // Strategic merge patch is refused for custom resources; the merge key only helps SSA-free tooling.
-    const keys = p["x-kubernetes-list-map-keys"];
-    if (keys?.length === 1) s["x-kubernetes-patch-merge-key"] = keys[0];
-  }
+  if (p["x-kubernetes-embedded-resource"]) addEmbeddedProperties(s);
   return s;
 }
 
-/** The root schema of a custom resource kind, as published. */
-export function rootSchemaOf(p: JSONSchemaProps | undefined, gvk: { group: string; version: string; kind: string }): Schema {
-  const s = p ? schemaOf(p) : { type: "object" as const, "x-kubernetes-preserve-unknown-fields": true };
+const embeddedApiVersion = "apiVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources";
+const embeddedKind = "kind is a string value representing the type of this object. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
+
+// An embedded object is a whole Kubernetes object: apiVersion, kind and ObjectMeta, the first two required (upstream's addEmbeddedProperties).
+function addEmbeddedProperties(s: Schema): void {
+  s.properties = { ...s.properties, apiVersion: string(embeddedApiVersion), kind: string(embeddedKind), metadata: objectMeta() };
+  const required = s.required ?? [];
+  for (const r of ["kind", "apiVersion"]) if (!required.includes(r)) required.push(r);
+  s.required = required;
+}
+
+/**
+ * The OpenAPI v2 form (apiextensions-apiserver controller/openapi/v2 ToStructuralOpenAPIV2 and
+ * builder.buildKubeNative): kubectl's v2 reader cannot take nullable or preserve-unknown-fields
+ * nodes with properties, so those lose their type, properties and items; a schema that
+ * preserves unknown fields at its root is published as a bare object.
+ */
+export function rootSchemaV2Of(p: JSONSchemaProps | undefined, gvk: { group: string; version: string; kind: string }): Schema {
+  if (!p || p["x-kubernetes-preserve-unknown-fields"]) return { type: "object", "x-kubernetes-group-version-kind": [gvk] };
+  const s = v2Of(schemaOf(p));
+  withTypeMeta(s);
+  s["x-kubernetes-group-version-kind"] = [gvk];
+  return s;
+}
+
+function v2Of(s: Schema): Schema {
+  const out: Schema = { ...s };
+  if (out.nullable) {
+    delete out.type;
+    delete out.nullable;
+    delete out.items;
+    delete out.properties;
+  }
+  if (out["x-kubernetes-preserve-unknown-fields"]) {
+    delete out.items;
+    delete out.properties;
+    if (out.type === "object") delete out.type;
+  }
+  if (out.items === undefined && out.type === "array") delete out.type;
+  if (out.properties) {
+    const nullable = Object.entries(out.properties).filter(([, v]) => v.nullable).map(([k]) => k);
+    if (out.required && nullable.length) {
+      out.required = out.required.filter((r) => !nullable.includes(r));
+      if (out.required.length === 0) delete out.required;
+    }
+    out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, v2Of(v)]));
+  }
+  if (typeof out.additionalProperties === "object") {
+    if (out.additionalProperties.nullable) delete out.required;
+    out.additionalProperties = v2Of(out.additionalProperties);
+  }
+  if (out.items) out.items = v2Of(out.items);
+  return out;
+}
+
+function withTypeMeta(s: Schema): void {
   s.type = "object";
   s.properties = {
     ...s.properties,
@@ -62,6 +107,12 @@ export function rootSchemaOf(p: JSONSchemaProps | undefined, gvk: { group: strin
     kind: string("Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"),
     metadata: objectMeta(),
   };
+}
+
+/** The root schema of a custom resource kind, as published. */
+export function rootSchemaOf(p: JSONSchemaProps | undefined, gvk: { group: string; version: string; kind: string }): Schema {
+  const s = p ? schemaOf(p) : { type: "object" as const, "x-kubernetes-preserve-unknown-fields": true };
+  withTypeMeta(s);
   s["x-kubernetes-group-version-kind"] = [gvk];
   return s;
 }

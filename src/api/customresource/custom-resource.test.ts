@@ -10,6 +10,7 @@ import { validateValue } from "./_validate-value.js";
 import { customResourceTypes, validateCustomResource } from "./custom-resource.js";
 import { validateStructuralSchema } from "./structural.js";
 import { evaluateJsonPath, parseJsonPath } from "./_json-path.js";
+import { rootSchemaV2Of } from "./_to-schema.js";
 
 const schema: JSONSchemaProps = {
   type: "object",
@@ -157,4 +158,38 @@ describe("printer-column JSONPath", () => {
 
 describe("validateValue", () => {
   it("accepts integers for number fields", () => assert.deepEqual(validateValue(3, { type: "number" }, "x"), []));
+});
+
+describe("OpenAPI v2 form of a CRD schema (ToStructuralOpenAPIV2)", () => {
+  const gvk = { group: "x.io", version: "v1", kind: "Foo" };
+  it("publishes a schema that preserves unknown fields at its root as a bare object", () => {
+    assert.deepEqual(rootSchemaV2Of({ type: "object", "x-kubernetes-preserve-unknown-fields": true }, gvk), { type: "object", "x-kubernetes-group-version-kind": [gvk] });
+  });
+  it("drops what kubectl's v2 reader cannot take, keeps value validations", () => {
+    const v2 = rootSchemaV2Of(
+      {
+        type: "object",
+        description: "Foo",
+        properties: {
+          spec: {
+            type: "object",
+            required: ["a", "n"],
+            properties: {
+              a: { type: "string", pattern: "^x", enum: ["x", "xy"] },
+              n: { type: "string", nullable: true },
+              free: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { k: { type: "string" } } },
+            },
+          },
+        },
+      },
+      gvk,
+    );
+    const spec = v2.properties!.spec;
+    assert.deepEqual(spec.required, ["a"]);
+    assert.deepEqual(spec.properties!.a, { type: "string", pattern: "^x", enum: ["x", "xy"] });
+    assert.deepEqual(spec.properties!.n, {});
+    assert.deepEqual(spec.properties!.free, { "x-kubernetes-preserve-unknown-fields": true });
+    assert.ok(v2.properties!.metadata && v2.properties!.apiVersion && v2.properties!.kind);
+    assert.equal(v2.description, "Foo");
+  });
 });

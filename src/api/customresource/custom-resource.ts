@@ -15,7 +15,7 @@ import { applyDefaults } from "./_defaults.js";
 import { validateRules } from "./_cel-rules.js";
 import { validateValue } from "./_validate-value.js";
 import { columnsOrDefault, printerTable } from "./_printer-columns.js";
-import { definitionName, rootSchemaOf } from "./_to-schema.js";
+import { definitionName, rootSchemaOf, rootSchemaV2Of } from "./_to-schema.js";
 import { evaluateJsonPath, parseJsonPath } from "./_json-path.js";
 
 
@@ -54,6 +54,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
     definition,
     definitions,
     strategy: strategyFor(v, schema, `${group}/${storageVersion}`, crd.spec.conversion?.strategy === "Webhook"),
+    openapiV2Definitions: { [definition]: rootSchemaV2Of(schema, { group, version: v.name, kind }) },
   };
   if (names.shortNames?.length) rt.shortNames = [...names.shortNames];
   if (names.categories?.length) rt.categories = [...names.categories];
@@ -84,6 +85,7 @@ function strategyFor(v: CustomResourceDefinitionVersion, schema: JSONSchemaProps
   const hasStatus = v.subresources?.status !== undefined;
   const strategy: Strategy = {
     typesCheckedByValidation: true,
+    noStrategicMergePatch: true,
     tracksGeneration: true,
     // With a status subresource, generation follows the rest of the object; without one, status changes count too.
     specChanged: (obj, old) => !isDeepStrictEqual(withoutMeta(obj, hasStatus), withoutMeta(old, hasStatus)),

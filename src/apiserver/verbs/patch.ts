@@ -53,6 +53,9 @@ export function applyPatch(ctx: VerbContext, current: KubeObject, patch: unknown
 /** PATCH on the resource or its status subresource. */
 export async function patchObject(ctx: VerbContext): Promise<RestResponse> {
   const type = patchTypeOf(ctx.req.contentType);
+  if (type === "strategic" && ctx.rt.strategy?.noStrategicMergePatch) {
+    throw ApiError.of("UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+  }
   validateWriteOptions(ctx, "PatchOptions", { apply: type === "apply" });
   if (type === "apply") return applyObject(ctx);
   const warnings: string[] = [];
