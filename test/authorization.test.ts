@@ -192,6 +192,16 @@ describe("authorization", () => {
     const other = await call({ method: "POST", path: "/api/v1/nodes", body: { metadata: { name: "n3" } }, user: node("n1") });
     assert.equal(other.status, 403);
     assert.equal(message(other), 'nodes "n3" is forbidden: node "n1" is not allowed to modify node "n3"');
+    // Its own Node: the kubelet's labels yes; node-restriction or other kubernetes.io labels and taints no.
+    const patchNode = (body: unknown) => call({ method: "PATCH", path: "/api/v1/nodes/n1", contentType: "application/merge-patch+json", body, user: node("n1") });
+    assert.equal((await patchNode({ metadata: { labels: { "kubernetes.io/arch": "arm64", "topology.kubernetes.io/zone": "z1", "example.com/x": "y" } } })).status, 200);
+    const restricted = await patchNode({ metadata: { labels: { "node-restriction.kubernetes.io/pool": "secure", "node-role.kubernetes.io/control-plane": "" } } });
+    assert.equal(restricted.status, 403);
+    assert.equal(message(restricted), 'nodes "n1" is forbidden: node "n1" is not allowed to modify labels: node-restriction.kubernetes.io/pool, node-role.kubernetes.io/control-plane');
+    const taint = await patchNode({ spec: { taints: [{ key: "k", effect: "NoSchedule" }] } });
+    assert.equal(message(taint), 'nodes "n1" is forbidden: node "n1" is not allowed to modify taints');
+    const labelled = await call({ method: "POST", path: "/api/v1/nodes", body: { metadata: { name: "n9", labels: { "node-restriction.kubernetes.io/a": "b" } } }, user: node("n9") });
+    assert.equal(message(labelled), 'nodes "n9" is forbidden: node "n9" is not allowed to set the following labels: node-restriction.kubernetes.io/a');
     for (const s of ["s1", "s2"]) assert.equal((await call({ method: "POST", path: "/api/v1/namespaces/team/secrets", body: { metadata: { name: s } }, user: admin })).status, 201);
     const pod = { metadata: { name: "web" }, spec: { nodeName: "n1", containers: [{ name: "c", image: "busybox", env: [{ name: "X", valueFrom: { secretKeyRef: { name: "s1", key: "k" } } }] }] } };
     assert.equal((await call({ method: "POST", path: "/api/v1/namespaces/team/pods", body: pod, user: admin })).status, 201);

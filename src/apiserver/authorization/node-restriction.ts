@@ -3,7 +3,7 @@
  * may change only its own Node object and Lease, update the status of pods bound to it,
  * evict or delete only those pods, and create only mirror pods bound to itself.
  */
-import type { KubeObject, Pod } from "../../api/index.js";
+import type { KubeObject, Node, Pod } from "../../api/index.js";
 import { ApiError } from "../../machinery/index.js";
 import type { AdmissionAttributes, AdmissionPlugin } from "../admission-chain.js";
 import { nodeIdentity } from "./node-authorizer.js";
@@ -43,9 +43,62 @@ function admitPod(node: string, attrs: AdmissionAttributes): void {
   }
 }
 
+/** Labels a kubelet may set in the kubernetes.io and k8s.io namespaces (kubeletapis.IsKubeletLabel). */
+const kubeletLabels = new Set([
+  "kubernetes.io/hostname",
+  "kubernetes.io/arch",
+  "kubernetes.io/os",
+  "beta.kubernetes.io/arch",
+  "beta.kubernetes.io/os",
+  "beta.kubernetes.io/instance-type",
+  "node.kubernetes.io/instance-type",
+  "failure-domain.beta.kubernetes.io/region",
+  "failure-domain.beta.kubernetes.io/zone",
+  "topology.kubernetes.io/region",
+  "topology.kubernetes.io/zone",
+]);
+const kubeletLabelNamespaces = ["kubelet.kubernetes.io", "node.kubernetes.io"];
+
+function labelNamespace(key: string): string {
+  const slash = key.indexOf("/");
+  return slash < 0 ? "" : key.slice(0, slash);
+}
+
+const inDomain = (ns: string, domain: string) => ns === domain || ns.endsWith(`.${domain}`);
+
+/** getForbiddenLabels: node-restriction.kubernetes.io labels, and kubernetes.io/k8s.io labels that are not the kubelet's own. */
+export function forbiddenNodeLabels(keys: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const key of keys) {
+    const ns = labelNamespace(key);
+    if (inDomain(ns, "node-restriction.kubernetes.io")) out.push(key);
+    else if ((inDomain(ns, "kubernetes.io") || inDomain(ns, "k8s.io")) && !kubeletLabels.has(key) && !kubeletLabelNamespaces.some((d) => inDomain(ns, d))) out.push(key);
+  }
+  return [...new Set(out)].sort();
+}
+
+function modifiedLabels(next: Record<string, string> | undefined, old: Record<string, string> | undefined): string[] {
+  const a = next ?? {};
+  const b = old ?? {};
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => a[k] !== b[k]);
+}
+
 function admitNode(node: string, attrs: AdmissionAttributes): void {
-  const requested = attrs.object?.metadata.name ?? attrs.oldObject?.metadata.name ?? attrs.name;
+  const next = attrs.object as Node | undefined;
+  const old = attrs.oldObject as Node | undefined;
+  if (attrs.operation === "CREATE" && next) {
+    if (next.spec?.configSource) throw refuse(attrs, `node "${node}" is not allowed to create pods with a non-nil configSource`);
+    const forbidden = forbiddenNodeLabels(Object.keys(next.metadata.labels ?? {}));
+    if (forbidden.length) throw refuse(attrs, `node "${node}" is not allowed to set the following labels: ${forbidden.join(", ")}`);
+  }
+  const requested = next?.metadata.name ?? old?.metadata.name ?? attrs.name;
   if (requested !== node) throw refuse(attrs, `node "${node}" is not allowed to modify node "${requested}"`);
+  if (attrs.operation === "UPDATE" && next && old && attrs.subresource === "") {
+    if (JSON.stringify(next.spec?.configSource ?? null) !== JSON.stringify(old.spec?.configSource ?? null)) throw refuse(attrs, `node "${node}" is not allowed to update configSource`);
+    if (JSON.stringify(next.spec?.taints ?? []) !== JSON.stringify(old.spec?.taints ?? [])) throw refuse(attrs, `node "${node}" is not allowed to modify taints`);
+    const forbidden = forbiddenNodeLabels(modifiedLabels(next.metadata.labels, old.metadata.labels));
+    if (forbidden.length) throw refuse(attrs, `node "${node}" is not allowed to modify labels: ${forbidden.join(", ")}`);
+  }
 }
 
 export const nodeRestrictionPlugin: AdmissionPlugin = {
