@@ -157,6 +157,20 @@ describe("authorization", () => {
     assert.equal((await call({ method: "POST", path: `${rbac}/clusterrolebindings`, body: binderBinding, user: admin })).status, 201);
     assert.equal((await call({ method: "POST", path: `${rbac}/namespaces/team/rolebindings`, body: bindEdit, user: bob })).status, 201);
     assert.equal((await call({ method: "GET", path: "/api/v1/namespaces/team/secrets", user: bob })).status, 200);
+    // An aggregationRule can gather anything, so it needs full authority; with escalate on clusterroles it is allowed.
+    const aggregated = { metadata: { name: "bobs-aggregate" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: "y" } }] } };
+    const escalator = { metadata: { name: "role-writer" }, rules: [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["create"] }] };
+    assert.equal((await call({ method: "POST", path: `${rbac}/clusterroles`, body: escalator, user: admin })).status, 201);
+    const writerBinding = { metadata: { name: "bob-role-writer" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "role-writer" }, subjects: [{ kind: "User", name: "bob" }] };
+    assert.equal((await call({ method: "POST", path: `${rbac}/clusterrolebindings`, body: writerBinding, user: admin })).status, 201);
+    const noAuthority = await call({ method: "POST", path: `${rbac}/clusterroles`, body: aggregated, user: bob });
+    assert.equal(noAuthority.status, 403);
+    assert.equal(message(noAuthority), 'clusterroles.rbac.authorization.k8s.io "bobs-aggregate" is forbidden: must have cluster-admin privileges to use the aggregationRule');
+    const withEscalate = { metadata: { name: "role-escalator" }, rules: [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["escalate"] }] };
+    assert.equal((await call({ method: "POST", path: `${rbac}/clusterroles`, body: withEscalate, user: admin })).status, 201);
+    const escalateBinding = { metadata: { name: "bob-escalator" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "role-escalator" }, subjects: [{ kind: "User", name: "bob" }] };
+    assert.equal((await call({ method: "POST", path: `${rbac}/clusterrolebindings`, body: escalateBinding, user: admin })).status, 201);
+    assert.equal((await call({ method: "POST", path: `${rbac}/clusterroles`, body: aggregated, user: bob })).status, 201);
   });
 
   it("validates RBAC objects with upstream's messages", async () => {
@@ -181,6 +195,17 @@ describe("authorization", () => {
     assert.match(message(asSa), /User "system:serviceaccount:team:viewer" cannot create resource "configmaps"/);
     const whoami = await call({ method: "POST", path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: {}, user: admin, impersonate: { user: "jane", groups: ["devs"] } });
     assert.deepEqual((whoami.body as { status: { userInfo: unknown } }).status.userInfo, { username: "jane", groups: ["devs", "system:authenticated"] });
+    const withExtra = await call({ method: "POST", path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: {}, user: admin, impersonate: { user: "jane", uid: "42", extra: { scopes: ["view", "edit"] } } });
+    assert.deepEqual((withExtra.body as { status: { userInfo: unknown } }).status.userInfo, { username: "jane", uid: "42", groups: ["system:authenticated"], extra: { scopes: ["view", "edit"] } });
+    // Impersonating extras needs the userextras verb for that key: a role for users only is not enough.
+    const usersOnly = { metadata: { name: "impersonate-users" }, rules: [{ apiGroups: [""], resources: ["users"], verbs: ["impersonate"] }] };
+    assert.equal((await call({ method: "POST", path: `${rbac}/clusterroles`, body: usersOnly, user: admin })).status, 201);
+    const carolBinding = { metadata: { name: "carol-impersonates" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "impersonate-users" }, subjects: [{ kind: "User", name: "carol" }] };
+    assert.equal((await call({ method: "POST", path: `${rbac}/clusterrolebindings`, body: carolBinding, user: admin })).status, 201);
+    const carol: UserInfo = { username: "carol", groups: ["system:authenticated"] };
+    assert.equal((await call({ method: "POST", path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: {}, user: carol, impersonate: { user: "jane" } })).status, 201);
+    const extraRefused = await call({ method: "POST", path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: {}, user: carol, impersonate: { user: "jane", extra: { scopes: ["view"] } } });
+    assert.equal(message(extraRefused), 'userextras.authentication.k8s.io "view" is forbidden: User "carol" cannot impersonate resource "userextras/scopes" in API group "authentication.k8s.io" at the cluster scope');
     const sa = await call({ method: "POST", path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: {}, user: admin, impersonate: { user: viewer.username } });
     assert.deepEqual((sa.body as { status: { userInfo: { groups: string[] } } }).status.userInfo.groups, ["system:serviceaccounts", "system:serviceaccounts:team", "system:authenticated"]);
   });
