@@ -109,7 +109,7 @@ describe("authorization", () => {
     const lsar = await call({ method: "POST", path: "/apis/authorization.k8s.io/v1/namespaces/other/localsubjectaccessreviews", body: { metadata: { namespace: "other" }, spec: { resourceAttributes: attrs, user: "e2e", groups, uid: "u-1" } }, user: admin });
     assert.equal(lsar.status, 201);
     assert.equal((lsar.body as { status: { allowed: boolean } }).status.allowed, expected);
-    const mismatch = await call({ method: "POST", path: "/apis/authorization.k8s.io/v1/namespaces/other/localsubjectaccessreviews", body: { metadata: { namespace: "other" }, spec: { resourceAttributes: { ...attrs, namespace: "team" }, user: "e2e" } }, user: admin });
+    const mismatch = await call({ method: "POST", path: "/apis/authorization.k8s.io/v1/namespaces/other/localsubjectaccessreviews", body: { spec: { resourceAttributes: { ...attrs, namespace: "team" }, user: "e2e" } }, user: admin });
     assert.equal(mismatch.status, 400);
     assert.equal(message(mismatch), "spec.resourceAttributes.namespace must match namespace: other");
     // Once bound, both agree on yes.

@@ -19,7 +19,11 @@ export async function createObject(ctx: VerbContext): Promise<RestResponse> {
   const { obj, warnings } = decodeBody(ctx, ctx.req.body);
   // Review kinds (SelfSubjectReview…) are answered, never stored.
   const respond = ctx.rt.strategy?.respondToCreate;
-  if (respond) return respondObject(ctx, 201, await respond(obj, ctx.req.user, requestEnv(ctx)), warningHeaders(warnings));
+  if (respond) {
+    // A namespaced review (LocalSubjectAccessReview) names the request's namespace.
+    if (ctx.rt.namespaced && !obj.metadata.namespace) obj.metadata.namespace = ctx.info.namespace;
+    return respondObject(ctx, 201, await respond(obj, ctx.req.user, requestEnv(ctx)), warningHeaders(warnings));
+  }
   const created = await createDecoded(ctx, obj);
   return respondObject(ctx, 201, created, warningHeaders(warnings));
 }
