@@ -10,10 +10,13 @@
  * and `fieldPath` change the error's type and path as upstream.
  */
 import type { FieldError } from "../../machinery/index.js";
-import { compileCel, evaluateCel, jsonFromCel, type CelProgram } from "../../machinery/index.js";
+import { celOptional, compileCel, evaluateCel, jsonFromCel, type CelProgram } from "../../machinery/index.js";
 import type { JSONSchemaProps, ValidationRule } from "../apiextensions/v1/crd-types.js";
+import { unchanged } from "./_ratchet.js";
 
 const declarations = { variables: { self: "dyn", oldSelf: "dyn" } };
+// optionalOldSelf: oldSelf.hasValue() / oldSelf.value(), absent on create.
+const optionalDeclarations = { variables: { self: "dyn", oldSelf: "OptionalValue" } };
 
 export interface CompiledRule {
   rule: ValidationRule;
@@ -30,13 +33,14 @@ export function compileRule(rule: ValidationRule): CompiledRule | { error: strin
   const cached = compiledCache.get(rule);
   if (cached) return cached;
   let result: CompiledRule | { error: string; field: "rule" | "messageExpression" };
-  const c = compileCel(rule.rule ?? "", declarations);
+  const decls = rule.optionalOldSelf ? optionalDeclarations : declarations;
+  const c = compileCel(rule.rule ?? "", decls);
   if (!c.ok) result = { error: `compilation failed: ERROR: <input>: ${c.error}`, field: "rule" };
   else {
     let messageProgram: CelProgram | undefined;
     let failed: string | undefined;
     if (rule.messageExpression) {
-      const m = compileCel(rule.messageExpression, declarations);
+      const m = compileCel(rule.messageExpression, decls);
       if (m.ok) messageProgram = m.program;
       else failed = `messageExpression compilation failed: ERROR: <input>: ${m.error}`;
     }
@@ -57,6 +61,11 @@ function typeName(s: JSONSchemaProps): string {
 
 /** A JSON value as CEL sees it under this schema: integers as ints (bigint), numbers as doubles. */
 export function celValueFor(value: unknown, s: JSONSchemaProps | undefined): unknown {
+  // date-time strings are CEL timestamps, as upstream types them.
+  if (typeof value === "string" && s?.format === "date-time") {
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? value : new Date(t);
+  }
   if (typeof value === "number") {
     if (s && s.type === "number") return value;
     return Number.isInteger(value) ? BigInt(value) : value;
@@ -85,6 +94,8 @@ export function validateRules(value: unknown, old: unknown, s: JSONSchemaProps, 
 
 function walk(value: unknown, old: unknown, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
   if (value === undefined || value === null) return;
+  // Ratcheting: a value the update leaves as stored is not checked again, nor anything below it.
+  if (unchanged(value, old)) return;
   for (const rule of s["x-kubernetes-validations"] ?? []) evaluateRule(rule, value, old, s, path, errs);
   if (Array.isArray(value)) {
     const items = Array.isArray(s.items) ? undefined : s.items;
@@ -112,7 +123,8 @@ function evaluateRule(rule: ValidationRule, value: unknown, old: unknown, s: JSO
   const compiled = compileRule(rule);
   if ("error" in compiled) return; // refused when the CRD was written; nothing to run
   if (compiled.transition && old === undefined && !rule.optionalOldSelf) return;
-  const activation = { self: celValueFor(value, s), oldSelf: old === undefined ? null : celValueFor(old, s) };
+  const oldValue = old === undefined ? undefined : celValueFor(old, s);
+  const activation = { self: celValueFor(value, s), oldSelf: rule.optionalOldSelf ? celOptional(oldValue) : oldValue ?? null };
   // The root's path prints as upstream's nil field.Path does.
   const fieldPath = (rule.fieldPath ? joinFieldPath(path, rule.fieldPath) : path) || "<nil>";
   const ruleText = rule.rule.trim();

@@ -86,6 +86,44 @@ describe("custom resource schema validation (upstream's messages)", () => {
     assert.deepEqual(validateCustomResource(obj({ a: "x" }), undefined, s).map(fieldErrorMessage), ['spec: Invalid value: "object": no such key: missing evaluating rule: self.missing > 1']);
   });
 
+  it("gives optionalOldSelf rules an optional oldSelf, on create too", () => {
+    const s: JSONSchemaProps = { type: "object", properties: { spec: { type: "object", properties: { n: { type: "integer", "x-kubernetes-validations": [{ rule: "!oldSelf.hasValue() || self >= oldSelf.value()", message: "n may only grow", optionalOldSelf: true }, { rule: "oldSelf.hasValue() || self < 10", message: "starts below 10", optionalOldSelf: true }] } } } } };
+    assert.deepEqual(validateCustomResource(obj({ n: 12 }), undefined, s).map(fieldErrorMessage), ['spec.n: Invalid value: "integer": starts below 10']);
+    assert.deepEqual(validateCustomResource(obj({ n: 3 }), obj({ n: 5 }), s).map(fieldErrorMessage), ['spec.n: Invalid value: "integer": n may only grow']);
+    assert.deepEqual(validateCustomResource(obj({ n: 30 }), obj({ n: 5 }), s), []);
+  });
+
+  it("sees date-time strings as timestamps", () => {
+    const s: JSONSchemaProps = { type: "object", properties: { spec: { type: "object", "x-kubernetes-validations": [{ rule: "self.end > self.start && self.start > timestamp('2020-01-01T00:00:00Z')", message: "end after start" }], properties: { start: { type: "string", format: "date-time" }, end: { type: "string", format: "date-time" } } } } };
+    assert.deepEqual(validateCustomResource(obj({ start: "2024-05-01T10:00:00Z", end: "2024-05-01T09:00:00+00:00" }), undefined, s).map(fieldErrorMessage), ['spec: Invalid value: "object": end after start']);
+    assert.deepEqual(validateCustomResource(obj({ start: "2024-05-01T10:00:00Z", end: "2024-05-02T00:00:00Z" }), undefined, s), []);
+  });
+
+  it("ratchets: an update is not refused for values it leaves as they were stored", () => {
+    const tight: JSONSchemaProps = {
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: {
+            name: { type: "string", maxLength: 3 },
+            size: { type: "integer", "x-kubernetes-validations": [{ rule: "self < 10", message: "too big" }] },
+            other: { type: "string" },
+            child: { type: "object", required: ["must"], properties: { must: { type: "string" }, x: { type: "string" } } },
+          },
+        },
+      },
+    };
+    const stored = obj({ name: "longer", size: 20, other: "a", child: { x: "1" } });
+    const errs = (o: KubeObject, old?: KubeObject) => validateCustomResource(o, old, tight).map(fieldErrorMessage);
+    assert.deepEqual(errs(obj({ name: "longer", size: 20, other: "b", child: { x: "1" } }), stored), []);
+    assert.deepEqual(errs(obj({ name: "longest", size: 20, other: "a", child: { x: "1" } }), stored), ["spec.name: Too long: may not be more than 3 bytes"]);
+    assert.deepEqual(errs(obj({ name: "longer", size: 21, other: "a", child: { x: "1" } }), stored), ['spec.size: Invalid value: "integer": too big']);
+    assert.deepEqual(errs(obj({ name: "longer", size: 20, other: "a", child: { x: "2" } }), stored), ["spec.child.must: Required value", '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation']);
+    // On create nothing ratchets: too long, required, and the rules blocked by the required error.
+    assert.equal(errs(obj({ name: "longer", size: 20, other: "a", child: { x: "1" } })).length, 3);
+  });
+
   it("lets a root rule read metadata.name", () => {
     const s: JSONSchemaProps = { type: "object", "x-kubernetes-validations": [{ rule: "self.metadata.name.startsWith('ok-')", message: "name must start with ok-" }], properties: { spec: { type: "object" } } };
     assert.deepEqual(validateCustomResource(obj({}), undefined, s).map(fieldErrorMessage), ['<nil>: Invalid value: "object": name must start with ok-']);

@@ -14,6 +14,7 @@ import type { CustomResourceDefinition, CustomResourceDefinitionVersion, JSONSch
 import { applyDefaults } from "./_defaults.js";
 import { validateRules } from "./_cel-rules.js";
 import { validateValue } from "./_validate-value.js";
+import { ratchetErrors } from "./_ratchet.js";
 import { columnsOrDefault, printerTable } from "./_printer-columns.js";
 import { definitionName, rootSchemaOf, rootSchemaV2Of } from "./_to-schema.js";
 import { evaluateJsonPath, parseJsonPath } from "./_json-path.js";
@@ -140,7 +141,9 @@ export function validateCustomResource(obj: KubeObject, old: KubeObject | undefi
   const rootSchema: JSONSchemaProps = { ...schema, properties: { ...schema.properties } };
   delete rootSchema.properties!.metadata;
   rootSchema.required = schema.required?.filter((r) => r !== "metadata");
-  const errs = validateValue(body, rootSchema);
+  const oldBody = old ? (({ metadata: _m, ...r }) => r)(old) : undefined;
+  let errs = validateValue(body, rootSchema);
+  if (oldBody) errs = ratchetErrors(errs, body, oldBody, rootSchema);
   if (metaSchema && isObject(metadata)) {
     const restricted: JSONSchemaProps = { type: "object", properties: {} };
     for (const key of ["name", "generateName"]) if (metaSchema.properties?.[key]) restricted.properties![key] = metaSchema.properties[key];

@@ -38,6 +38,17 @@ export class CelQuantity {
   }
 }
 
+/**
+ * An optional value as CRD transition rules with `optionalOldSelf` see `oldSelf`:
+ * `oldSelf.hasValue()`, `oldSelf.value()` (declare the variable as "OptionalValue").
+ */
+export class CelOptional {
+  constructor(
+    readonly present: boolean,
+    readonly inner?: unknown,
+  ) {}
+}
+
 function quantityOf(s: string): CelQuantity {
   return new CelQuantity(parseQuantity(s));
 }
@@ -104,6 +115,14 @@ export function registerKubernetesLibrary(env: Environment): void {
     return out;
   });
   env.registerFunction("string.reverse(): string", (s: string) => [...s].reverse().join(""));
+
+  // optionalOldSelf
+  env.registerType("OptionalValue", { ctor: CelOptional });
+  env.registerFunction("OptionalValue.hasValue(): bool", (o: CelOptional) => o.present);
+  env.registerFunction("OptionalValue.value(): dyn", (o: CelOptional) => {
+    if (!o.present) throw new Error("optional.none() dereference");
+    return o.inner;
+  });
 
   // quantity.go
   env.registerType("Quantity", { ctor: CelQuantity });

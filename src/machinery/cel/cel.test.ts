@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { celValue, compileCel, evaluateCel, jsonFromCel } from "./index.js";
+import { celOptional, celValue, compileCel, evaluateCel, jsonFromCel } from "./index.js";
 
 function run(expr: string, vars: Record<string, unknown> = {}): unknown {
   const decls = { variables: Object.fromEntries(Object.keys(vars).map((k) => [k, "dyn"])) };
@@ -56,5 +56,12 @@ describe("CEL wrapper", () => {
     assert.equal(run("quantity('500m').isLessThan(quantity('1'))"), true);
     assert.equal(run("isQuantity('1.5Gi') && !isQuantity('abc')"), true);
     assert.equal(run("quantity('1k').add(quantity('24')).asInteger()"), 1024);
+  });
+
+  it("offers optional values for transition rules", () => {
+    const c = compileCel("!oldSelf.hasValue() || self >= oldSelf.value()", { variables: { self: "dyn", oldSelf: "OptionalValue" } });
+    assert.ok(c.ok, c.ok ? "" : c.error);
+    assert.deepEqual(evaluateCel(c.program, { self: 1n, oldSelf: celOptional(undefined) }), { ok: true, value: true });
+    assert.deepEqual(evaluateCel(c.program, { self: 1n, oldSelf: celOptional(2n) }), { ok: true, value: false });
   });
 });

@@ -17,7 +17,7 @@
  * converter) before evaluating, and back with `jsonFromCel`.
  */
 import { Environment } from "@marcbachmann/cel-js";
-import { registerKubernetesLibrary } from "./_kubernetes-library.js";
+import { CelOptional, registerKubernetesLibrary } from "./_kubernetes-library.js";
 
 /** A CEL type name as declared: "dyn", "int", "string", "bool", "double", "map", "list", "map<string, dyn>"… */
 export type CelTypeName = string;
@@ -90,6 +90,11 @@ function celErrorText(err: unknown): string {
     return first.charAt(0).toLowerCase() + first.slice(1);
   }
   return String(err);
+}
+
+/** An optional CEL value (for variables declared "OptionalValue"): absent when `value` is undefined. */
+export function celOptional(value: unknown): CelOptional {
+  return value === undefined ? new CelOptional(false) : new CelOptional(true, value);
 }
 
 /**

@@ -1,4 +1,4 @@
 // The public face of the CEL wrapper: compile once, evaluate many times.
-export { compileCel, evaluateCel, celValue, jsonFromCel } from "./cel.js";
+export { compileCel, evaluateCel, celValue, celOptional, jsonFromCel } from "./cel.js";
 export type { CelDeclarations, CelProgram, CelCompileResult, CelEvalResult, CelTypeName } from "./cel.js";
-export { CelQuantity } from "./_kubernetes-library.js";
+export { CelQuantity, CelOptional } from "./_kubernetes-library.js";
