@@ -26,6 +26,8 @@ export interface ScaleOptions {
   rate?: number;
   /** Extra node flags for the server and the sim (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`, `--max-old-space-size=…`). */
   serverNodeArgs?: string[];
+  /** Extra `k8ts server` flags (e.g. `--metric-resolution=5m`). */
+  serverArgs?: string[];
   simNodeArgs?: string[];
   /** Where the JSON, the SVG and the processes' logs go (default a temp dir). */
   outDir?: string;
@@ -179,6 +181,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
     const port = await freePort();
     const serverArgs = [...(options.serverNodeArgs ?? []), k8tsBin, "server", "--data-dir", dataDir, "--https-listen-port", String(port), "--bind-address", "127.0.0.1", "--disable-agent", "--cluster-dns-port", "0"];
     if (options.datastoreEndpoint) serverArgs.push("--datastore-endpoint", options.datastoreEndpoint);
+    serverArgs.push(...(options.serverArgs ?? []));
     const server = startProcess(serverArgs, files.serverLog, serverLog);
     procs.push(server);
     await waitFor("k8ts server", server, (out) => /listening: /.test(out), 60_000);
@@ -395,7 +398,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
     if (options.fullList !== false) {
       try {
         const t = performance.now();
-        const all = await client.list(resources.pods, {});
+        const all = await client.list(resources.pods, { signal: AbortSignal.timeout(120_000) });
         fullListOfAllPods = Math.round(performance.now() - t);
         progress(`scale: LIST of all ${all.items.length} pods in ${fullListOfAllPods} ms`);
       } catch (err) {

@@ -1,5 +1,6 @@
 // The built-in resources, and a registry that serves them all.
 import { admissionregistrationV1Resources } from "./admissionregistration/v1/index.js";
+import { apiregistrationV1Resources } from "./apiregistration/v1/index.js";
 import { apiextensionsV1Resources } from "./apiextensions/v1/index.js";
 import { appsV1Resources } from "./apps/v1/index.js";
 import { authenticationV1Resources } from "./authentication/v1/index.js";
@@ -20,6 +21,7 @@ import type { ResourceType } from "./resource-type.js";
 export function builtinResources(): ResourceType[] {
   return [
     ...coreV1Resources,
+    ...apiregistrationV1Resources,
     ...appsV1Resources,
     ...eventsV1Resources,
     ...authenticationV1Resources,

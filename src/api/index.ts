@@ -22,7 +22,10 @@ export type { Job, JobSpec, JobStatus, JobCondition, CronJob, CronJobSpec, CronJ
 export { coordinationV1Resources, leasesResource } from "./coordination/v1/index.js";
 export type { Lease, LeaseSpec } from "./coordination/v1/index.js";
 export { admissionregistrationV1Resources, admissionregistrationV1Definitions, mutatingWebhookConfigurationsResource, validatingWebhookConfigurationsResource, defaultWebhook, validateWebhookConfiguration } from "./admissionregistration/v1/index.js";
-export type { ValidatingWebhookConfiguration, MutatingWebhookConfiguration, ValidatingWebhook, MutatingWebhook, WebhookClientConfig as AdmissionWebhookClientConfig, ServiceReference as AdmissionServiceReference, RuleWithOperations, MatchCondition } from "./admissionregistration/v1/index.js";
+export type { ValidatingWebhookConfiguration, MutatingWebhookConfiguration, ValidatingWebhook, MutatingWebhook, WebhookClientConfig as AdmissionWebhookClientConfig, ServiceReference as AdmissionServiceReference, RuleWithOperations, MatchCondition, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding, MatchResources, NamedRuleWithOperations, ParamRef, ParamKind } from "./admissionregistration/v1/index.js";
+export { validatingAdmissionPoliciesResource, validatingAdmissionPolicyBindingsResource, policyCelVariables } from "./admissionregistration/v1/index.js";
+export { apiregistrationV1Resources, apiregistrationV1Definitions, apiServicesResource, validateAPIService } from "./apiregistration/v1/index.js";
+export type { APIService, APIServiceCondition } from "./apiregistration/v1/index.js";
 export { discoveryV1Resources, endpointSlicesResource } from "./discovery/v1/index.js";
 export type { EndpointSlice, Endpoint as DiscoveryV1Endpoint, EndpointPort as DiscoveryV1EndpointPort, EndpointConditions } from "./discovery/v1/index.js";
 export { eventsV1Resources, eventsV1EventsResource } from "./events/v1/index.js";

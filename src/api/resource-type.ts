@@ -1,6 +1,6 @@
 import type { FieldError } from "../machinery/index.js";
 import type { KubeObject } from "./object.js";
-import type { UserInfo } from "./rest.js";
+import type { RestHandler, UserInfo } from "./rest.js";
 import type { AuthorizerServices } from "./authorizer.js";
 import type { Definitions } from "./schema.js";
 
@@ -19,6 +19,11 @@ export interface ResourceType {
   singular: string;
   /** Stored in another version, converted by a webhook (CRDs with `conversion.strategy: Webhook`). */
   conversionWebhook?: AsyncVersionConversion;
+  /**
+   * Served by another API server (an APIService's): every request for this resource is
+   * handed to this handler after authentication and authorization; nothing is stored here.
+   */
+  proxy?: RestHandler;
   /** Where /openapi/v2 differs from `definitions` (CRDs: upstream's ToStructuralOpenAPIV2), the v2 forms by name. */
   openapiV2Definitions?: Definitions;
   namespaced: boolean;

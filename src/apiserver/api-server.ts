@@ -97,6 +97,8 @@ export class ApiServer {
     const info = parseResourcePath(path);
     const rt = info && this.parts.registry.get(info.group, info.version, info.resource);
     if (!info || !rt) throw notFoundPath();
+    // Resources of an aggregated API server (APIService) are served there.
+    if (rt.proxy) return rt.proxy(req);
     const ctx: VerbContext = { req, info, rt, server: this.parts };
     // Custom resources stored through a conversion webhook: answers are converted on the way out.
     if (rt.conversionWebhook) return convertResponse(ctx, await this.serve(ctx));

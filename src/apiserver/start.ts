@@ -16,6 +16,7 @@ import { servicePools } from "../api/index.js";
 import { startCompactor } from "./compactor.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
 import { WebhookConfigurations, webhookAdmissionPlugins } from "./webhooks/index.js";
+import { Aggregator } from "./aggregator/index.js";
 import { startHttpsEdge } from "./http-server.js";
 import type { TokenAuthenticator } from "./authn.js";
 import { serveDiscovery } from "./discovery.js";
@@ -80,6 +81,8 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   await webhookConfigs.start(stop.signal);
   // CRDs already stored are served before the server answers; later ones within moments.
   await startCrdController({ store: options.store, registry: options.registry, handler: apiServer.handle, signal: stop.signal });
+  // APIServices: Local ones for what this server serves, remote ones proxied (aggregator/).
+  await new Aggregator({ store: options.store, registry: options.registry, handler: apiServer.handle, parts: () => apiServer.parts, proxyClient: options.kubeletClient, signal: stop.signal }).start();
   startCompactor(options.store, { intervalMs: options.compactionIntervalMs, signal: stop.signal, onError: (err) => console.error("k8ts apiserver: compaction:", err) });
   trackStorageObjects(options.store, options.registry, { signal: stop.signal });
   const edgeOptions = {

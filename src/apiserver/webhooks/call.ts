@@ -78,7 +78,7 @@ export async function postToWebhook(parts: ServerParts, cc: ClientConfig, body: 
   });
 }
 
-interface Target {
+export interface Target {
   host: string;
   port: number;
   path: string;
@@ -92,7 +92,7 @@ function urlTarget(url: string): Target {
 }
 
 /** The Service's port → a ready endpoint's address and target port, picked at random. */
-async function serviceTarget(parts: ServerParts, ref: NonNullable<ClientConfig["service"]>): Promise<Target> {
+export async function serviceTarget(parts: ServerParts, ref: NonNullable<ClientConfig["service"]>): Promise<Target> {
   const servername = `${ref.name}.${ref.namespace}.svc`;
   const svcType = parts.registry.get("", "v1", "services");
   const sliceType = parts.registry.get("discovery.k8s.io", "v1", "endpointslices");

@@ -16,6 +16,7 @@ export const mutatingPrefix = "/registry/admissionregistration.k8s.io/mutatingwe
 export class PrefixCache<T extends KubeObject> {
   private readonly objects = new Map<string, T>();
   private sortedCache: T[] | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly store: Store,
@@ -28,6 +29,17 @@ export class PrefixCache<T extends KubeObject> {
     void this.follow(revision, signal);
   }
 
+  /** Called after every change (and after a relist). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.sortedCache = undefined;
+    for (const l of this.listeners) l();
+  }
+
   /** Every object, sorted by name (upstream calls configurations in name order). */
   sorted(): readonly T[] {
     this.sortedCache ??= [...this.objects.values()].sort((a, b) => ((a.metadata.name ?? "") < (b.metadata.name ?? "") ? -1 : 1));
@@ -38,7 +50,7 @@ export class PrefixCache<T extends KubeObject> {
     const res = await this.store.range(this.prefix);
     this.objects.clear();
     for (const kv of res.kvs) this.objects.set(kv.key, decodeObject(kv) as T);
-    this.sortedCache = undefined;
+    this.changed();
     return res.revision;
   }
 
@@ -49,7 +61,7 @@ export class PrefixCache<T extends KubeObject> {
         for await (const ev of this.store.watch(this.prefix, { fromRevision: revision, signal })) {
           if (ev.type === "delete") this.objects.delete(ev.kv.key);
           else this.objects.set(ev.kv.key, decodeObject(ev.kv) as T);
-          this.sortedCache = undefined;
+          this.changed();
           revision = ev.kv.modRevision;
         }
       } catch (err) {

@@ -164,7 +164,7 @@ function deniedBy(webhookName: string, attrs: AdmissionAttributes, result: Parti
 }
 
 /** The AdmissionReview a webhook gets (admission.k8s.io/v1, or v1beta1 when that is all it takes). */
-function reviewRequest(attrs: AdmissionAttributes, uid: string, v1: boolean): { apiVersion: string; kind: string; request: Record<string, unknown> } {
+export function reviewRequest(attrs: AdmissionAttributes, uid: string, v1: boolean): { apiVersion: string; kind: string; request: Record<string, unknown> } {
   const { rt } = attrs;
   const kind = { group: rt.group, version: rt.version, kind: rt.kind };
   const resource = { group: rt.group, version: rt.version, resource: rt.plural };

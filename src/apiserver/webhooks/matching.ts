@@ -4,7 +4,13 @@
  * object selectors; never the admission configuration objects themselves, so a broken
  * webhook can always be removed.
  */
-import type { KubeObject, RuleWithOperations, ValidatingWebhook } from "../../api/index.js";
+import type { KubeObject, LabelSelector, RuleWithOperations } from "../../api/index.js";
+
+/** What carries the two selectors: a webhook, a policy's matchConstraints, a binding's matchResources. */
+export interface Selectors {
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
+}
 import { labelSelectorFromObject } from "../../machinery/index.js";
 import type { AdmissionAttributes } from "../admission-chain.js";
 import { decodeObject, objectKey } from "../object-store.js";
@@ -51,7 +57,7 @@ export function ruleMatches(rule: RuleWithOperations, attrs: AdmissionAttributes
 }
 
 /** objectSelector: the new or the old object's labels match (an empty selector matches everything). */
-export function objectSelectorMatches(hook: ValidatingWebhook, attrs: AdmissionAttributes): boolean {
+export function objectSelectorMatches(hook: Selectors, attrs: AdmissionAttributes): boolean {
   const selector = hook.objectSelector;
   if (isEmptySelector(selector)) return true;
   const parsed = labelSelectorFromObject(selector);
@@ -62,7 +68,7 @@ export function objectSelectorMatches(hook: ValidatingWebhook, attrs: AdmissionA
  * namespaceSelector: the labels of the request's namespace (of the Namespace itself for
  * namespaces); cluster-scoped objects other than namespaces always match.
  */
-export async function namespaceSelectorMatches(hook: ValidatingWebhook, attrs: AdmissionAttributes): Promise<boolean> {
+export async function namespaceSelectorMatches(hook: Selectors, attrs: AdmissionAttributes): Promise<boolean> {
   const selector = hook.namespaceSelector;
   if (isEmptySelector(selector)) return true;
   const parsed = labelSelectorFromObject(selector);
@@ -76,13 +82,13 @@ export async function namespaceSelectorMatches(hook: ValidatingWebhook, attrs: A
   return parsed.matches(labels);
 }
 
-async function namespaceOf(attrs: AdmissionAttributes): Promise<KubeObject | undefined> {
+export async function namespaceOf(attrs: AdmissionAttributes): Promise<KubeObject | undefined> {
   const nsType = attrs.server.registry.get("", "v1", "namespaces");
   if (!nsType || !attrs.namespace) return undefined;
   const got = await attrs.server.store.get(objectKey(nsType, "", attrs.namespace));
   return got.kv ? decodeObject(got.kv) : undefined;
 }
 
-function isEmptySelector(selector: ValidatingWebhook["namespaceSelector"]): boolean {
+function isEmptySelector(selector: LabelSelector | undefined): boolean {
   return !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
 }

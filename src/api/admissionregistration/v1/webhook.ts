@@ -90,7 +90,7 @@ function fullyQualifiedName(path: string, name: string | undefined): FieldError[
   return [];
 }
 
-function validateRule(rule: RuleWithOperations, path: string): FieldError[] {
+export function validateRule(rule: RuleWithOperations, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const ops = rule.operations ?? [];
   if (ops.length === 0) errs.push(fieldError.required(`${path}.operations`));
