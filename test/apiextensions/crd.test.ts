@@ -96,6 +96,11 @@ describe("CustomResourceDefinitions (in-process API server)", () => {
     const strict = await call({ method: "POST", path: ctPath, query: { fieldValidation: "Strict" }, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "c" }, spec: { cronSpec: "* * * * *", bogus: 1 } } });
     assert.equal(strict.status, 400);
     assert.equal(body(strict).message, 'strict decoding error: unknown field "spec.bogus"');
+    const warn = await call({ method: "POST", path: ctPath, query: { fieldValidation: "Warn" }, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "w", labels: { a: "b" } }, spec: { cronSpec: "* * * * *", bogus: 1 } } });
+    assert.equal(warn.status, 201);
+    assert.deepEqual(warn.headers?.Warning, ['299 - "unknown field \\"spec.bogus\\""']);
+    assert.equal(body(warn).spec.bogus, undefined);
+    assert.equal((await call({ method: "DELETE", path: `${ctPath}/w` })).status, 200);
   });
 
   it("refuses a CEL rule violation with its message, and checks transition rules on update", async () => {
