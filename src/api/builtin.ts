@@ -14,6 +14,7 @@ import { eventsV1Resources } from "./events/v1/index.js";
 import { metaV1Definitions } from "./meta/v1/index.js";
 import { policyV1Resources } from "./policy/v1/index.js";
 import { rbacV1Resources } from "./rbac/v1/index.js";
+import { schedulingV1Resources } from "./scheduling/v1/index.js";
 import { KindRegistry } from "./registry.js";
 import type { ResourceType } from "./resource-type.js";
 
@@ -32,6 +33,7 @@ export function builtinResources(): ResourceType[] {
     ...rbacV1Resources,
     ...admissionregistrationV1Resources,
     ...apiextensionsV1Resources,
+    ...schedulingV1Resources,
     ...coordinationV1Resources,
     ...discoveryV1Resources,
   ];

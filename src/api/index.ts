@@ -50,3 +50,7 @@ export { rbacV1Resources, rbacV1Definitions, rbacGroup, rolesResource, clusterRo
 export type { PolicyRule, AggregationRule, Role, ClusterRole, Subject, RoleRef, RoleBinding, ClusterRoleBinding } from "./rbac/v1/index.js";
 export { authorizationV1Resources, authorizationV1Definitions, subjectAccessReviewsResource, selfSubjectAccessReviewsResource, selfSubjectRulesReviewsResource, localSubjectAccessReviewsResource } from "./authorization/v1/index.js";
 export type { SubjectAccessReview, SelfSubjectAccessReview, SelfSubjectRulesReview } from "./authorization/v1/index.js";
+export { schedulingV1Resources, schedulingV1Definitions, priorityClassesResource, validatePriorityClass, systemPriorityClasses, highestUserDefinablePriority } from "./scheduling/v1/index.js";
+export type { PriorityClass } from "./scheduling/v1/index.js";
+export { quotaUsage, matchingQuotaResources, podQuotaConstraints, quotaScopesMatch, quotaMatches, quotaScopeRequirements, objectCountName, podUsesComputeQuota, parseResourceList, formatResourceList, addResources, maxResources, podResourceList, prettyPrintResources } from "./core/v1/quota-usage.js";
+export type { ResourceList } from "./core/v1/quota-usage.js";

@@ -21,6 +21,8 @@ export interface AdmissionAttributes {
   user: UserInfo | undefined;
   dryRun: boolean;
   server: ServerParts;
+  /** Warnings a plugin returns to the client (PodSecurity's "would violate…"); sent as Warning headers. */
+  warnings: string[];
 }
 
 /**
@@ -57,6 +59,7 @@ export function admissionAttributes(
     user: ctx.req.user,
     dryRun: isDryRun(ctx.req.query),
     server: ctx.server,
+    warnings: (ctx.warnings ??= []),
   };
 }
 

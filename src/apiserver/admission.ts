@@ -89,8 +89,9 @@ function immutableMetaErrors(obj: KubeObject, old: KubeObject): FieldError[] {
   return errs;
 }
 
-// Upstream's limits on warnings (apiserver pkg/endpoints/handlers/... warning recorder):
-// each message is cut to 256 characters and all of them together to 4 KiB.
+// Upstream's limits on warnings (apiserver pkg/endpoints/filters/warning.go): all of them
+// together fit in 4 KiB; only once they would not is each cut to 256 characters, and what
+// still does not fit is dropped.
 const maxWarningLength = 256;
 const maxWarningsTotal = 4 * 1024;
 
@@ -100,15 +101,18 @@ const maxWarningsTotal = 4 * 1024;
  */
 export function warningHeaders(warnings: string[]): Record<string, string[]> | undefined {
   if (warnings.length === 0) return undefined;
+  // Node refuses header text beyond latin1, so non-ASCII is sent as \uXXXX escapes.
+  const header = (text: string) => `299 - ${JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}`;
+  const unique = [...new Set(warnings)];
+  const whole = unique.map(header);
+  if (whole.reduce((n, h) => n + h.length, 0) <= maxWarningsTotal) return { Warning: whole };
   const out: string[] = [];
   let total = 0;
-  for (const w of new Set(warnings)) {
-    const text = w.length > maxWarningLength ? w.slice(0, maxWarningLength) : w;
-    // Node refuses header text beyond latin1, so non-ASCII is sent as \uXXXX escapes.
-    const header = `299 - ${JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}`;
-    if (total + header.length > maxWarningsTotal) break;
-    total += header.length;
-    out.push(header);
+  for (const w of unique) {
+    const h = header(w.length > maxWarningLength ? w.slice(0, maxWarningLength) : w);
+    if (total + h.length > maxWarningsTotal) break;
+    total += h.length;
+    out.push(h);
   }
   return { Warning: out };
 }

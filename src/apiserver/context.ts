@@ -11,6 +11,8 @@ export interface VerbContext {
   info: ResourceRequestInfo;
   rt: ResourceType;
   server: ServerParts;
+  /** Warnings for the response (`Warning: 299 - "…"` headers), added by admission plugins. */
+  warnings?: string[];
 }
 
 export interface ServerParts {

@@ -12,3 +12,6 @@ export { maxRequestBodyBytes } from "./http-server.js";
 export { bootstrapTokenSecretPrefix, bootstrapTokenSecretType, bootstrapTokenPattern, hashTokenSecret, defaultIssuer as defaultServiceAccountIssuer } from "./tokens/index.js";
 export type { ServiceAccountTokens } from "./tokens/index.js";
 export { apiserverRegistry, instrumentStore, trackStorageObjects } from "./metrics.js";
+export { builtinAdmissionPlugins, limitRanger, serviceAccountAdmission, defaultTolerationSecondsAdmission, podSecurityAdmission, priorityAdmission, resourceQuotaAdmission, tokenVolumeSource } from "./admission/index.js";
+export type { BuiltinAdmissionOptions } from "./admission/index.js";
+export type { AdmissionPlugin, AdmissionAttributes } from "./admission-chain.js";

@@ -15,6 +15,7 @@ import type { AllocationPool } from "./allocation/pools.js";
 import { servicePools } from "../api/index.js";
 import { startCompactor } from "./compactor.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
+import { ensureSystemPriorityClasses } from "./admission/index.js";
 import { WebhookConfigurations, webhookAdmissionPlugins } from "./webhooks/index.js";
 import { Aggregator } from "./aggregator/index.js";
 import { startHttpsEdge } from "./http-server.js";
@@ -77,6 +78,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   await repairAllocations(options.store, options.registry);
   await bootstrapCluster(apiServer.handle);
   await reconcileBootstrapPolicy(apiServer.handle);
+  await ensureSystemPriorityClasses(apiServer.handle);
   const stop = new AbortController();
   await webhookConfigs.start(stop.signal);
   // CRDs already stored are served before the server answers; later ones within moments.

@@ -50,7 +50,8 @@ export class ServerMonitoring {
       fetchNode: options.fetchNode,
       onError: (key, err) => options.log?.(`metrics: ${key}: ${err instanceof Error ? err.message : String(err)}`),
     });
-    const done = this.scraper.start(options.signal);
+    // Never an unhandled rejection: the pipeline failing must not take the server down.
+    const done = this.scraper.start(options.signal).catch((err: unknown) => options.log?.(`metrics: stopped: ${err instanceof Error ? err.message : String(err)}`));
     informers.start(options.signal);
     return done;
   }

@@ -10,7 +10,7 @@ import { defaultNodeName, ensureJoinToken, joinTokenAuthenticator } from "./agen
 import { startNodeAgent } from "../kubelet/index.js";
 import { startProxy, type ProxyMode } from "../proxy/index.js";
 import { startScheduler } from "../scheduler/index.js";
-import { advertiseAddressFor, defaultServiceClusterIPRange, startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
+import { advertiseAddressFor, builtinAdmissionPlugins, defaultServiceClusterIPRange, startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
 import { EtcdStore, MemoryStore, SqliteStore, parseEndpoints, type Store } from "../storage/index.js";
 import { type LeaderElectionTimings, leaderIdentity, runLeaderElected } from "./leader.js";
 import { readFile } from "node:fs/promises";
@@ -287,7 +287,7 @@ interface ApiServing {
 
 /** The one place `k8ts server` starts the API server: every built-in kind, over HTTPS. */
 function serveApi(options: Omit<StartApiServerOptions, "registry">): Promise<ApiServing> {
-  return startApiServer({ ...options, store: instrumentStore(options.store), registry: builtinRegistry() });
+  return startApiServer({ ...options, store: instrumentStore(options.store), registry: builtinRegistry(), admission: builtinAdmissionPlugins() });
 }
 
 /** The n-th address of a service CIDR (1: the `kubernetes` Service's ClusterIP). */

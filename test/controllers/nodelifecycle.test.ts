@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { KubeObject, Node, Pod } from "../../src/api/index.js";
 import { EventRecorder, FakeClock, InformerFactory, resources, type Client } from "../../src/client/index.js";
 import { NodeLifecycleController, TaintEvictionController, matchingTolerations, minTolerationMs } from "../../src/controllers/nodelifecycle/index.js";
+import { defaultTolerationSecondsAdmission } from "../../src/apiserver/index.js";
 import { startTestApiServer, type TestApiServer } from "../harness/index.js";
 import { createNode, createPod, eventually, setPodRunning } from "./_controller-helpers.js";
 
@@ -44,7 +45,8 @@ describe("node lifecycle and taint eviction", () => {
   const pod = async (name: string): Promise<Pod> => (await client.get(resources.pods, name, { namespace: ns })) as Pod;
 
   before(async () => {
-    server = await startTestApiServer({ store: "memory" });
+    // The "default" pod's 300 s tolerations come from the DefaultTolerationSeconds admission plugin.
+    server = await startTestApiServer({ store: "memory", admission: [defaultTolerationSecondsAdmission()] });
     client = server.client;
     for (const n of live) {
       await createNode(client, n);

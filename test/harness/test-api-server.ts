@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { builtinRegistry, type KindRegistry, type RestHandler } from "../../src/api/index.js";
-import { startApiServer, type WatchSettings } from "../../src/apiserver/index.js";
+import { startApiServer, type AdmissionPlugin, type WatchSettings } from "../../src/apiserver/index.js";
 import { Client, httpTransport, inProcessTransport, type HttpTransport } from "../../src/client/index.js";
 import { ensurePki, type Pki } from "../../src/cmd/pki.js";
 import { MemoryStore, SqliteStore, type Store } from "../../src/storage/index.js";
@@ -25,7 +25,7 @@ export interface TestApiServer {
  * A real API server for tests: fresh PKI, the chosen store, HTTPS on a free loopback
  * port. Nothing is faked but the store's medium when `store: "memory"`.
  */
-export async function startTestApiServer(options: { store?: "memory" | "sqlite"; watch?: Partial<WatchSettings> } = {}): Promise<TestApiServer> {
+export async function startTestApiServer(options: { store?: "memory" | "sqlite"; watch?: Partial<WatchSettings>; admission?: readonly AdmissionPlugin[] } = {}): Promise<TestApiServer> {
   const dataDir = await mkdtemp(join(tmpdir(), "k8ts-test-"));
   const pki = await ensurePki(join(dataDir, "pki"), { bindAddress: "127.0.0.1" });
   const store: Store = options.store === "sqlite" ? await SqliteStore.open({ path: join(dataDir, "state.db") }) : new MemoryStore();
@@ -37,6 +37,8 @@ export async function startTestApiServer(options: { store?: "memory" | "sqlite";
     host: "127.0.0.1",
     port: 0,
     watch: options.watch,
+    // Only NamespaceLifecycle unless the test asks for more (builtinAdmissionPlugins() is k8ts server's chain).
+    admission: options.admission,
   });
   const transport: HttpTransport = httpTransport({ server: running.url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key });
   return {

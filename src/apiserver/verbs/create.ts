@@ -25,7 +25,7 @@ export async function createObject(ctx: VerbContext): Promise<RestResponse> {
     return respondObject(ctx, 201, await respond(obj, ctx.req.user, requestEnv(ctx)), warningHeaders(warnings));
   }
   const created = await createDecoded(ctx, obj);
-  return respondObject(ctx, 201, created, warningHeaders(warnings));
+  return respondObject(ctx, 201, created, warningHeaders([...warnings, ...(ctx.warnings ?? [])]));
 }
 
 /** The create path after decoding: shared with create-on-update style callers. */

@@ -75,7 +75,7 @@ export async function patchObject(ctx: VerbContext): Promise<RestResponse> {
     },
     { subresource: ctx.info.subresource },
   );
-  return respondObject(ctx, 200, outcome.object, warningHeaders(warnings));
+  return respondObject(ctx, 200, outcome.object, warningHeaders([...warnings, ...(ctx.warnings ?? [])]));
 }
 
 function patchPinsResourceVersion(patch: unknown, type: PatchType): boolean {

@@ -19,5 +19,5 @@ export async function updateObject(ctx: VerbContext): Promise<RestResponse> {
   }
   obj.metadata.name = info.name;
   const outcome = await guaranteedUpdate(ctx, () => structuredClone(obj), { subresource: info.subresource });
-  return respondObject(ctx, 200, outcome.object, warningHeaders(warnings));
+  return respondObject(ctx, 200, outcome.object, warningHeaders([...warnings, ...(ctx.warnings ?? [])]));
 }

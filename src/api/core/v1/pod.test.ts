@@ -94,13 +94,13 @@ describe("pod defaults", () => {
 });
 
 describe("pod create", () => {
-  it("starts Pending with a QoS class, the default service account and tolerations", () => {
+  it("starts Pending with a QoS class, leaving service account, priority and tolerations to admission", () => {
     const p = defaulted(pod());
     strategy.prepareForCreate!(p);
     assert.deepEqual(p.status, { phase: "Pending", qosClass: "BestEffort" });
-    assert.equal(p.spec?.serviceAccountName, "default");
-    assert.equal(p.spec?.priority, 0);
-    assert.deepEqual(p.spec?.tolerations?.map((t) => t.key), ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]);
+    assert.equal(p.spec?.serviceAccountName, undefined);
+    assert.equal(p.spec?.priority, undefined);
+    assert.equal(p.spec?.tolerations, undefined);
   });
 
   it("classifies QoS", () => {

@@ -16,32 +16,10 @@ import { podTable } from "./pod-table.js";
 import type { Pod, PodCondition } from "./pod-types.js";
 import { validatePod } from "./pod-validation.js";
 import type { Binding, Eviction } from "./reference-types.js";
-import type { Toleration } from "./scheduling-types.js";
 
 const asPod = (obj: KubeObject): Pod => obj as Pod;
 
 const successStatus = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
-
-// The DefaultTolerationSeconds admission plugin: tolerate not-ready/unreachable nodes for 300s.
-const defaultTolerations: Toleration[] = ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"].map((key) => ({
-  key,
-  operator: "Exists",
-  effect: "NoExecute",
-  tolerationSeconds: 300,
-}));
-
-/** What upstream's admission chain adds on create: service account, priority, default tolerations. */
-function admitPod(pod: Pod): void {
-  const spec = pod.spec;
-  if (!spec) return;
-  if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount = "default";
-  spec.priority ??= 0;
-  spec.preemptionPolicy ??= "PreemptLowerPriority";
-  for (const t of defaultTolerations) {
-    const tolerations = (spec.tolerations ??= []);
-    if (!tolerations.some((x) => (x.key === t.key || (!x.key && x.operator === "Exists")) && (!x.effect || x.effect === "NoExecute"))) tolerations.push({ ...t });
-  }
-}
 
 /** api.UpdatePodCondition: set a condition, touching lastTransitionTime only when its status changes. */
 export function setPodCondition(pod: Pod, condition: PodCondition, now = new Date()): void {
@@ -119,8 +97,9 @@ export const podsResource: ResourceType = {
       "status.nominatedNodeName": (o) => asPod(o).status?.nominatedNodeName ?? "",
     },
     prepareForCreate(obj) {
+      // The service account, priority and default tolerations come from the admission chain
+      // (src/apiserver/admission: ServiceAccount, Priority, DefaultTolerationSeconds).
       const pod = asPod(obj);
-      admitPod(pod);
       pod.status = { phase: "Pending", qosClass: podQOSClass(pod.spec ?? { containers: [] }) };
     },
     prepareForUpdate(obj, old) {
