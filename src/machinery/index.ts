@@ -14,7 +14,7 @@ export type { FieldOperator, FieldRequirement, FieldGetter, FieldTransform } fro
 export { Quantity, QuantityError, parseQuantity, compareQuantities, quantityErrors } from "./quantity.js";
 export type { QuantityFormat } from "./quantity.js";
 export { compileCel, evaluateCel, celValue, celOptional, jsonFromCel, CelQuantity, CelOptional } from "./cel/index.js";
-export type { CelDeclarations, CelProgram, CelCompileResult, CelEvalResult, CelTypeName } from "./cel/index.js";
+export type { CelDeclarations, CelProgram, CelCompileResult, CelEvalResult, CelTypeName, CelStructure } from "./cel/index.js";
 export { applyJsonPatch } from "./patch/json-patch.js";
 export { applyMergePatch, createMergePatch } from "./patch/merge-patch.js";
 export { applyStrategicMergePatch, strategicPatchErrors } from "./patch/strategic-merge-patch.js";

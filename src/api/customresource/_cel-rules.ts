@@ -10,7 +10,7 @@
  * and `fieldPath` change the error's type and path as upstream.
  */
 import type { FieldError } from "../../machinery/index.js";
-import { celOptional, compileCel, evaluateCel, jsonFromCel, type CelProgram } from "../../machinery/index.js";
+import { celOptional, compileCel, evaluateCel, jsonFromCel, type CelDeclarations, type CelProgram, type CelStructure } from "../../machinery/index.js";
 import type { JSONSchemaProps, ValidationRule } from "../apiextensions/v1/crd-types.js";
 import { unchanged } from "./_ratchet.js";
 
@@ -28,21 +28,46 @@ export interface CompiledRule {
 
 const compiledCache = new WeakMap<ValidationRule, CompiledRule | { error: string; field: "rule" | "messageExpression" }>();
 
-/** Compiles a rule once (per rule object); the error names the field that failed. */
-export function compileRule(rule: ValidationRule): CompiledRule | { error: string; field: "rule" | "messageExpression" } {
+/**
+ * What CEL may select in a value of this schema: declared properties of objects (plus, at
+ * the root, metadata.name and metadata.generateName), map values, list items. Values that
+ * keep unknown fields, int-or-string and untyped values are not checked.
+ */
+function structureOf(s: JSONSchemaProps | undefined, root = false): CelStructure | undefined {
+  if (!s || s["x-kubernetes-int-or-string"]) return undefined;
+  if (s.type === "array") return { items: Array.isArray(s.items) ? undefined : structureOf(s.items) };
+  if (s.type !== "object") return s.type ? {} : undefined;
+  const fields: Record<string, CelStructure> = {};
+  for (const [k, v] of Object.entries(s.properties ?? {})) fields[k] = structureOf(v) ?? { open: true };
+  if (root || s["x-kubernetes-embedded-resource"]) {
+    fields.apiVersion = {};
+    fields.kind = {};
+    fields.metadata = root ? { fields: { name: {}, generateName: {} } } : { open: true, fields: {} };
+  }
+  const structure: CelStructure = { fields };
+  if (typeof s.additionalProperties === "object") structure.values = structureOf(s.additionalProperties) ?? { open: true };
+  if (s.additionalProperties === true || s["x-kubernetes-preserve-unknown-fields"]) structure.open = true;
+  return structure;
+}
+
+/** Compiles a rule once (per rule object) against the schema of its node; the error names the field that failed. */
+export function compileRule(rule: ValidationRule, schema?: JSONSchemaProps, root = false): CompiledRule | { error: string; field: "rule" | "messageExpression" } {
   const cached = compiledCache.get(rule);
   if (cached) return cached;
   let result: CompiledRule | { error: string; field: "rule" | "messageExpression" };
-  const decls = rule.optionalOldSelf ? optionalDeclarations : declarations;
+  const structure = structureOf(schema, root);
+  const base = rule.optionalOldSelf ? optionalDeclarations : declarations;
+  const structures: Record<string, CelStructure> = rule.optionalOldSelf ? { self: structure ?? {} } : { self: structure ?? {}, oldSelf: structure ?? {} };
+  const decls: CelDeclarations = structure ? { ...base, structures } : base;
   const c = compileCel(rule.rule ?? "", decls);
-  if (!c.ok) result = { error: `compilation failed: ERROR: <input>: ${c.error}`, field: "rule" };
+  if (!c.ok) result = { error: `compilation failed: ERROR: ${c.error}`, field: "rule" };
   else {
     let messageProgram: CelProgram | undefined;
     let failed: string | undefined;
     if (rule.messageExpression) {
       const m = compileCel(rule.messageExpression, decls);
       if (m.ok) messageProgram = m.program;
-      else failed = `messageExpression compilation failed: ERROR: <input>: ${m.error}`;
+      else failed = `messageExpression compilation failed: ERROR: ${m.error}`;
     }
     result = failed ? { error: failed, field: "messageExpression" } : { rule, program: c.program, messageProgram, transition: /\boldSelf\b/.test(rule.rule) };
   }
@@ -120,7 +145,7 @@ function walk(value: unknown, old: unknown, s: JSONSchemaProps, path: string, er
 }
 
 function evaluateRule(rule: ValidationRule, value: unknown, old: unknown, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
-  const compiled = compileRule(rule);
+  const compiled = compileRule(rule, s, path === "");
   if ("error" in compiled) return; // refused when the CRD was written; nothing to run
   if (compiled.transition && old === undefined && !rule.optionalOldSelf) return;
   const oldValue = old === undefined ? undefined : celValueFor(old, s);

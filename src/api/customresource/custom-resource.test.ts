@@ -82,8 +82,8 @@ describe("custom resource schema validation (upstream's messages)", () => {
   });
 
   it("reports a rule that fails to evaluate as upstream does", () => {
-    const s: JSONSchemaProps = { type: "object", properties: { spec: { type: "object", "x-kubernetes-validations": [{ rule: "self.missing > 1" }], properties: { a: { type: "string" } } } } };
-    assert.deepEqual(validateCustomResource(obj({ a: "x" }), undefined, s).map(fieldErrorMessage), ['spec: Invalid value: "object": no such key: missing evaluating rule: self.missing > 1']);
+    const s: JSONSchemaProps = { type: "object", properties: { spec: { type: "object", "x-kubernetes-validations": [{ rule: "self.b > 1" }], properties: { a: { type: "string" }, b: { type: "integer" } } } } };
+    assert.deepEqual(validateCustomResource(obj({ a: "x" }), undefined, s).map(fieldErrorMessage), ['spec: Invalid value: "object": no such key: b evaluating rule: self.b > 1']);
   });
 
   it("gives optionalOldSelf rules an optional oldSelf, on create too", () => {
@@ -177,6 +177,8 @@ describe("structural schema checks of a CRD", () => {
     assert.ok(errs.includes(`${p}.properties[m].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`));
     assert.ok(errs.some((e) => e.startsWith(`${p}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: "self.a >": compilation failed`)));
     assert.ok(errs.some((e) => e.startsWith(`${p}.properties[d].default: Invalid value: "x"`)));
+    const typo = validateStructuralSchema({ type: "object", properties: { spec: { type: "object", properties: { replicas: { type: "integer" } }, "x-kubernetes-validations": [{ rule: "self.replicsa > 0" }] } } }, p).map(fieldErrorMessage);
+    assert.deepEqual(typo, [`${p}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: "self.replicsa > 0": compilation failed: ERROR: <input>:1:5: undefined field 'replicsa'`]);
   });
   it("requires an object at the root", () => {
     assert.deepEqual(validateStructuralSchema({ type: "string" }, p).map(fieldErrorMessage), [`${p}.type: Invalid value: "string": must be object at the root`]);

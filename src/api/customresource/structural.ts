@@ -18,11 +18,11 @@ export function validateStructuralSchema(schema: JSONSchemaProps, path: string):
   const errs: FieldError[] = [];
   if (schema.type === undefined || schema.type === "") errs.push(fieldError.required(`${path}.type`, "must not be empty at the root"));
   else if (schema.type !== "object") errs.push(fieldError.invalid(`${path}.type`, schema.type, "must be object at the root"));
-  node(schema, path, "", errs);
+  node(schema, path, "", errs, true);
   return errs;
 }
 
-function node(s: JSONSchemaProps, path: string, role: "" | "property" | "items" | "additionalProperties", errs: FieldError[]): void {
+function node(s: JSONSchemaProps, path: string, role: "" | "property" | "items" | "additionalProperties", errs: FieldError[], root = false): void {
   const loose = s["x-kubernetes-int-or-string"] === true || s["x-kubernetes-preserve-unknown-fields"] === true;
   if (role && (s.type === undefined || s.type === "") && !loose) {
     const what = role === "property" ? "specified object fields" : role === "items" ? "specified array items" : "specified additionalProperties";
@@ -57,7 +57,7 @@ function node(s: JSONSchemaProps, path: string, role: "" | "property" | "items" 
     }
   }
   (s["x-kubernetes-validations"] ?? []).forEach((rule, i) => {
-    const compiled = compileRule(rule);
+    const compiled = compileRule(rule, s, root);
     if ("error" in compiled) errs.push(fieldError.invalid(`${path}.x-kubernetes-validations[${i}].${compiled.field}`, compiled.field === "rule" ? rule.rule : rule.messageExpression, compiled.error));
     if (rule.reason !== undefined && !["FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"].includes(rule.reason)) {
       errs.push(fieldError.notSupported(`${path}.x-kubernetes-validations[${i}].reason`, rule.reason, ["FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"]));

@@ -64,4 +64,14 @@ describe("CEL wrapper", () => {
     assert.deepEqual(evaluateCel(c.program, { self: 1n, oldSelf: celOptional(undefined) }), { ok: true, value: true });
     assert.deepEqual(evaluateCel(c.program, { self: 1n, oldSelf: celOptional(2n) }), { ok: true, value: false });
   });
+
+  it("refuses fields a closed structure does not declare, through macros too", () => {
+    const structures = { self: { fields: { spec: { fields: { replicas: {}, items: { items: { fields: { name: {} } } }, labels: { values: {} }, free: { fields: {}, open: true } } } } } };
+    const compile = (expr: string) => compileCel(expr, { variables: { self: "dyn" }, structures });
+    assert.ok(compile("self.spec.replicas > 1 && self.spec.labels.app == 'x' && self.spec.free.anything == 1").ok);
+    assert.ok(compile("self.spec.items.all(i, i.name != '')").ok);
+    assert.deepEqual(compile("self.spce.replicas > 1"), { ok: false, error: "<input>:1:5: undefined field 'spce'" });
+    assert.deepEqual(compile("self.spec.items.exists(i, i.nmae == 'a')"), { ok: false, error: "<input>:1:28: undefined field 'nmae'" });
+    assert.deepEqual(compile("has(self.spec.bogus)"), { ok: false, error: "<input>:1:14: undefined field 'bogus'" });
+  });
 });

@@ -17,6 +17,7 @@
  * converter) before evaluating, and back with `jsonFromCel`.
  */
 import { Environment } from "@marcbachmann/cel-js";
+import { undefinedField, type CelStructure } from "./_field-check.js";
 import { CelOptional, registerKubernetesLibrary } from "./_kubernetes-library.js";
 
 /** A CEL type name as declared: "dyn", "int", "string", "bool", "double", "map", "list", "map<string, dyn>"… */
@@ -25,6 +26,11 @@ export type CelTypeName = string;
 export interface CelDeclarations {
   /** The variables an expression may use, with their types ("dyn" when unknown). */
   variables: Record<string, CelTypeName>;
+  /**
+   * What is known of a "dyn" variable's fields (e.g. from an OpenAPI schema): selecting a
+   * field a closed structure does not declare is a compile error, `undefined field 'x'`.
+   */
+  structures?: Record<string, CelStructure>;
 }
 
 /** A compiled expression: evaluate it as often as needed. */
@@ -43,6 +49,7 @@ export type CelEvalResult = { ok: true; value: unknown } | { ok: false; error: s
 const environments = new Map<string, Environment>();
 
 function environmentFor(decls: CelDeclarations): Environment {
+  // Structures are checked here, not by the library: environments differ by variable types only.
   const key = JSON.stringify(Object.entries(decls.variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   let env = environments.get(key);
   if (!env) {
@@ -69,6 +76,8 @@ export function compileCel(expression: string, decls: CelDeclarations): CelCompi
     return { ok: false, error: celErrorText(err) };
   }
   if (!checked.valid) return { ok: false, error: celErrorText(checked.error) };
+  const undefinedFieldError = decls.structures ? undefinedField(parsed.ast, decls.structures) : undefined;
+  if (undefinedFieldError) return { ok: false, error: undefinedFieldError };
   return { ok: true, program: { expression, resultType: checked.type ?? "dyn", run: (activation) => parsed(activation) } };
 }
 
@@ -79,15 +88,21 @@ export function evaluateCel(program: CelProgram, activation: Record<string, unkn
     if (value instanceof Promise) return { ok: false, error: "asynchronous functions are not supported" };
     return { ok: true, value };
   } catch (err) {
-    return { ok: false, error: celErrorText(err) };
+    return { ok: false, error: celErrorText(err, false) };
   }
 }
 
-/** The first line of the library's message (the rest is a source excerpt with a caret), lower-cased as cel-go words it. */
-function celErrorText(err: unknown): string {
+/**
+ * The first line of the library's message (the rest is a source excerpt with a caret),
+ * lower-cased and placed as cel-go places it: `<input>:1:9: unexpected token: EOF`.
+ */
+function celErrorText(err: unknown, withPosition = true): string {
   if (err instanceof Error) {
     const first = err.message.split("\n")[0].trim();
-    return first.charAt(0).toLowerCase() + first.slice(1);
+    const text = first.charAt(0).toLowerCase() + first.slice(1);
+    const located = err as Error & { range?: { start?: number }; node?: { pos?: number } };
+    const pos = located.range?.start ?? located.node?.pos;
+    return pos === undefined || !withPosition ? text : `<input>:1:${pos + 1}: ${text}`;
   }
   return String(err);
 }

@@ -2,3 +2,4 @@
 export { compileCel, evaluateCel, celValue, celOptional, jsonFromCel } from "./cel.js";
 export type { CelDeclarations, CelProgram, CelCompileResult, CelEvalResult, CelTypeName } from "./cel.js";
 export { CelQuantity, CelOptional } from "./_kubernetes-library.js";
+export type { CelStructure } from "./_field-check.js";
