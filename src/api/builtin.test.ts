@@ -79,7 +79,7 @@ describe("builtinRegistry", () => {
     assert.equal(core?.preferredVersion, "v1");
     const names = named.map((g) => g.name);
     // Upstream's /apis order of the groups this registry has in common with it.
-    const upstreamOrder = ["apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "policy", "rbac.authorization.k8s.io", "scheduling.k8s.io", "apiextensions.k8s.io", "coordination.k8s.io", "discovery.k8s.io"];
+    const upstreamOrder = ["apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch", "policy", "rbac.authorization.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io"];
     assert.deepEqual(names.filter((n) => upstreamOrder.includes(n)), upstreamOrder.filter((n) => names.includes(n)));
     for (const g of ["apps", "authentication.k8s.io", "authorization.k8s.io", "rbac.authorization.k8s.io", "coordination.k8s.io"]) assert.ok(names.includes(g), g);
   });
