@@ -11,7 +11,8 @@ describe("k8ts sim flags", () => {
     assert.ok(o !== "help");
     assert.equal(o.nodes, 3);
     assert.equal(o.transport.server, "https://127.0.0.1:6443");
-    assert.equal(o.transport.token, "K8TSabc:sim-node-sim");
+    assert.equal(o.transport.token, "K8TSabc:sim-node-0");
+    assert.equal(o.joinToken, "K8TSabc");
     assert.equal(o.transport.insecureSkipTlsVerify, true);
     assert.equal(o.podsPerNode, 110);
     assert.equal(o.cpus, 8);

@@ -7,6 +7,8 @@ import { parseQuantity } from "../machinery/index.js";
 export interface SimCommandOptions {
   /** How to reach the API server (a kubeconfig's, or --server with --token). */
   transport: HttpTransportOptions;
+  /** With --token: each node authenticates as itself (`<token>:<node name>` → system:node:NAME). */
+  joinToken?: string;
   nodes: number;
   namePrefix: string;
   podsPerNode: number;
@@ -26,7 +28,7 @@ pods/status as the node agent does. For scale tests: no containers are started.
 Sim flags:
   --kubeconfig FILE        the cluster to join (k8ts server prints its admin kubeconfig)
   --server URL             instead of --kubeconfig: the API server (https://host:6443)
-  --token TOKEN            with --server: the join token (the nodes act as system:node:<prefix>sim)
+  --token TOKEN            with --server: the join token (each node acts as system:node:<its name>)
   --ca-file FILE           with --server: the cluster CA (without it the server is not verified)
   --nodes N                how many nodes (required)
   --name-prefix PREFIX     node names are PREFIX0 … PREFIX<N-1> (default sim-node-)
@@ -80,6 +82,7 @@ export async function parseSimFlags(args: string[]): Promise<SimCommandOptions |
   if (values.nodes === undefined) throw new Error("--nodes is required");
   const nodes = whole("nodes", values.nodes, 1);
   let transport: HttpTransportOptions;
+  let joinToken: string | undefined;
   if (values.kubeconfig) {
     if (values.server || values.token) throw new Error("--kubeconfig and --server/--token exclude each other");
     transport = await loadKubeconfig(values.kubeconfig);
@@ -87,7 +90,8 @@ export async function parseSimFlags(args: string[]): Promise<SimCommandOptions |
     if (!values.server) throw new Error("--kubeconfig or --server is required");
     if (!values.token) throw new Error("--token is required with --server");
     const ca = values["ca-file"] ? await readFile(values["ca-file"], "utf8") : undefined;
-    transport = { server: values.server, token: `${values.token.trim()}:${values["name-prefix"]}sim`, ca, insecureSkipTlsVerify: !ca };
+    transport = { server: values.server, token: `${values.token.trim()}:${values["name-prefix"]}0`, ca, insecureSkipTlsVerify: !ca };
+    joinToken = values.token.trim();
   }
   let memoryBytes: number;
   try {
@@ -101,6 +105,7 @@ export async function parseSimFlags(args: string[]): Promise<SimCommandOptions |
   transport.userAgent = "k8ts-sim";
   return {
     transport,
+    joinToken,
     nodes,
     namePrefix: values["name-prefix"],
     podsPerNode: whole("pods-per-node", values["pods-per-node"], 1),
@@ -122,6 +127,17 @@ export async function runSim(options: SimCommandOptions & { log?: (line: string)
   const log = options.log ?? ((line: string) => console.log(line));
   const transport = httpTransport(options.transport);
   const client = new Client({ transport });
+  // With a join token every node is its own user, as real agents are (the Node authorizer
+  // lets a node write only its own Node, Lease and pods): one small connection pool each.
+  const nodeTransports: ReturnType<typeof httpTransport>[] = [];
+  const joinToken = options.joinToken;
+  const nodeClient = joinToken
+    ? (nodeName: string) => {
+        const t = httpTransport({ ...options.transport, token: `${joinToken}:${nodeName}`, maxSockets: options.watchPerNode ? 3 : 2 });
+        nodeTransports.push(t);
+        return new Client({ transport: t });
+      }
+    : undefined;
   try {
     const started = Date.now();
     const sim = startSim({
@@ -134,6 +150,7 @@ export async function runSim(options: SimCommandOptions & { log?: (line: string)
       behaviour: options.behaviour,
       watchPerNode: options.watchPerNode,
       concurrency: options.concurrency,
+      nodeClient: nodeClient ? memoize(nodeClient) : undefined,
       signal,
       log,
     });
@@ -146,5 +163,15 @@ export async function runSim(options: SimCommandOptions & { log?: (line: string)
     await sim.done;
   } finally {
     transport.close();
+    for (const t of nodeTransports) t.close();
   }
+}
+
+function memoize(make: (nodeName: string) => Client): (nodeName: string) => Client {
+  const clients = new Map<string, Client>();
+  return (nodeName) => {
+    let c = clients.get(nodeName);
+    if (!c) clients.set(nodeName, (c = make(nodeName)));
+    return c;
+  };
 }

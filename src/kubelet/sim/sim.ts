@@ -12,7 +12,10 @@ import { podStage, type SimBehaviour } from "./pod-stages.js";
 const podsResource = resource<Pod>("", "v1", "pods", "Pod", true);
 
 export interface SimOptions {
+  /** The shared pod watch's client (and every node's, unless `nodeClient`). */
   client: Client;
+  /** A node's own client (its own identity, system:node:NAME, which the Node authorizer requires). */
+  nodeClient?: (nodeName: string) => Client;
   /** How many nodes: `<prefix>0` … `<prefix>N-1`. */
   nodes: number;
   namePrefix?: string;
@@ -72,6 +75,7 @@ interface SimPod {
  */
 export function startSim(options: SimOptions): RunningSim {
   const { client, signal } = options;
+  const clientOf = (node: number): Client => (options.nodeClient ? options.nodeClient(nodeNames[node]) : client);
   setMaxListeners(0, signal);
   const clock = options.clock ?? realClock;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -110,8 +114,8 @@ export function startSim(options: SimOptions): RunningSim {
       if (pods.delete(key)) queue.add(key);
     },
   };
-  const newInformer = (fieldSelector: string) => {
-    const inf = new Informer<Pod>({ client, resource: podsResource, fieldSelector, clock, transform: slimPod, onError });
+  const newInformer = (fieldSelector: string, watchClient: Client) => {
+    const inf = new Informer<Pod>({ client: watchClient, resource: podsResource, fieldSelector, clock, transform: slimPod, onError });
     inf.addHandler(handlers);
     return inf;
   };
@@ -167,7 +171,7 @@ export function startSim(options: SimOptions): RunningSim {
     const hash = fnv1a(text);
     if (hash === s.written || text === canonical(pod.status ?? {})) return;
     try {
-      await client.patch(podsResource, pod.metadata.name ?? "", { status }, { namespace: pod.metadata.namespace, type: "merge", subresource: "status", signal });
+      await clientOf(s.node).patch(podsResource, pod.metadata.name ?? "", { status }, { namespace: pod.metadata.namespace, type: "merge", subresource: "status", signal });
     } catch (err) {
       if (isApiError(err, "NotFound")) return;
       throw err;
@@ -193,7 +197,7 @@ export function startSim(options: SimOptions): RunningSim {
       await write(pod, s, computePodStatus({ pod, runtime, view: stage.view, hostIP: hostIPOf(s.node), now: rfc3339(now), terminal: true }));
     }
     try {
-      await client.delete(podsResource, pod.metadata.name ?? "", { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: s.uid }, signal });
+      await clientOf(s.node).delete(podsResource, pod.metadata.name ?? "", { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: s.uid }, signal });
     } catch (err) {
       if (!isApiError(err, "NotFound") && !isApiError(err, "Conflict")) throw err;
     }
@@ -201,8 +205,8 @@ export function startSim(options: SimOptions): RunningSim {
 
   const informers: Array<Promise<void>> = [];
   const synced: Array<Promise<boolean>> = [];
-  const startInformer = (fieldSelector: string) => {
-    const inf = newInformer(fieldSelector);
+  const startInformer = (fieldSelector: string, watchClient: Client) => {
+    const inf = newInformer(fieldSelector, watchClient);
     informers.push(inf.start(signal).catch(onError));
     synced.push(inf.waitForSync(signal));
   };
@@ -214,7 +218,7 @@ export function startSim(options: SimOptions): RunningSim {
         while (next < options.nodes && !signal.aborted) {
           const i = next++;
           const agent = new NodeAgent({
-            client,
+            client: clientOf(i),
             nodeName: nodeNames[i],
             machine: machineOf(i),
             health: () => ({ runtimeReady: true, networkReady: true, memoryPressure: false, diskPressure: false, pidPressure: false }),
@@ -229,7 +233,7 @@ export function startSim(options: SimOptions): RunningSim {
           await agent.register(signal);
           agents.push(agent);
           stats.nodesRegistered++;
-          if (options.watchPerNode) startInformer(`spec.nodeName=${nodeNames[i]}`);
+          if (options.watchPerNode) startInformer(`spec.nodeName=${nodeNames[i]}`, clientOf(i));
         }
       }),
     );
@@ -240,7 +244,7 @@ export function startSim(options: SimOptions): RunningSim {
     await register();
     // Started after registration so the first renewals and status ticks are spread the way registrations were.
     for (const agent of agents) nodeLoops.push(agent.run(signal));
-    if (!options.watchPerNode) startInformer("spec.nodeName!=");
+    if (!options.watchPerNode) startInformer("spec.nodeName!=", client);
     await Promise.all(synced);
   })();
 
