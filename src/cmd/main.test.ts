@@ -21,7 +21,14 @@ describe("parseServerFlags", () => {
       clusterDnsPort: 10053,
       clusterDomain: "cluster.local",
       kubeletPort: 10250,
+      userKubeconfig: { path: "/home/ada/.kube/config" },
     });
+  });
+
+  it("merges into the user's kubeconfig only for the default data dir, unless told", () => {
+    assert.equal(parseServerFlags(["--data-dir", "/tmp/x"], user).userKubeconfig, undefined);
+    assert.equal(parseServerFlags(["--user-kubeconfig", "none"], user).userKubeconfig, undefined);
+    assert.equal(parseServerFlags(["--data-dir", "/tmp/x", "--user-kubeconfig", "/tmp/kc"], user).userKubeconfig?.path, "/tmp/kc");
   });
 
   it("takes the service network and cluster DNS flags", () => {

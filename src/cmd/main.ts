@@ -8,6 +8,9 @@ import { agentUsage, parseAgentFlags, runAgent } from "./agent.js";
 import { parseSimFlags, runSim, simUsage } from "./sim.js";
 import { tokenCommand } from "./token.js";
 import { imageCommand } from "./image.js";
+import { uninstallCommand } from "./uninstall.js";
+import { doctorCommand } from "./doctor.js";
+import { invokingUser } from "./user-kubeconfig.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
 import { isProxyMode, proxyModes } from "../proxy/index.js";
 import { parseEndpoints } from "../storage/index.js";
@@ -25,12 +28,16 @@ Usage:
   k8ts sim [flags]      run N simulated nodes against a server, for scale tests (k8ts sim --help)
   k8ts token create     create a join token for agents (k8ts token --help)
   k8ts image load FILE  import image archives into this node's containerd (k8ts image --help)
+  k8ts uninstall        remove everything k8ts made on this machine (k8ts uninstall --help)
+  k8ts doctor           check this machine can run k8ts, with the fix for each problem
   k8ts version          print the version
   k8ts help             print this help
 
 Server flags:
   --data-dir DIR            state, PKI and kubeconfig (default /var/lib/k8ts as root, ~/.k8ts otherwise)
   --bind-address ADDR       address to listen on (default 127.0.0.1)
+  --user-kubeconfig PATH|none  merge the admin context into this kubeconfig (default: the invoking user's
+                            ~/.kube/config when --data-dir is not given, backed up first; none otherwise)
   --advertise-address IP    where pods and other machines reach the API server and cluster DNS; a loopback-bound
                             server listens there too (default: the bind address, or the node's primary IPv4 address)
   --https-listen-port PORT  port to listen on (default 6443)
@@ -83,6 +90,10 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
         return await tokenCommand(rest, io, currentUser());
       case "image":
         return await imageCommand(rest, io, currentUser());
+      case "uninstall":
+        return await uninstallCommand(rest, io, currentUser());
+      case "doctor":
+        return await doctorCommand(rest, io);
       case "version":
       case "--version":
         io.out(`k8ts v${packageVersion()} (node ${process.version})\n`);
@@ -101,7 +112,9 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
       io.err(`k8ts: ${(err as Error).message}\nRun 'k8ts help' for usage.\n`);
       return 2;
     }
-    io.err(`k8ts: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // One clear line for the person at the keyboard; K8TS_DEBUG=1 shows where it came from.
+    const detail = err instanceof Error ? (process.env["K8TS_DEBUG"] ? (err.stack ?? err.message) : err.message) : String(err);
+    io.err(`k8ts: ${detail}\n`);
     return 1;
   }
 }
@@ -116,6 +129,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "data-dir": { type: "string" },
       "bind-address": { type: "string", default: "127.0.0.1" },
       "advertise-address": { type: "string" },
+      "user-kubeconfig": { type: "string" },
       "https-listen-port": { type: "string", default: "6443" },
       store: { type: "string", default: "sqlite" },
       "datastore-endpoint": { type: "string" },
@@ -151,6 +165,12 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   if (bindAddress === "") throw new UsageError("--bind-address: must not be empty");
   const dataDir = values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"));
   const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
+  // The admin context goes into the invoking user's ~/.kube/config for the standard install (the default data dir) only.
+  const userKubeconfig = values["user-kubeconfig"] ?? (values["data-dir"] === undefined ? "" : "none");
+  if (userKubeconfig !== "none") {
+    const who = invokingUser(process.env, env.home);
+    options.userKubeconfig = { path: userKubeconfig || join(who.home, ".kube", "config"), ...(who.uid !== undefined ? { uid: who.uid, gid: who.gid } : {}) };
+  }
   const advertise = values["advertise-address"];
   if (advertise !== undefined) {
     if (!isIPv4(advertise)) throw new UsageError(`--advertise-address: "${advertise}" is not an IPv4 address`);

@@ -15,6 +15,7 @@ import { EtcdStore, MemoryStore, SqliteStore, parseEndpoints, type Store } from 
 import { type LeaderElectionTimings, leaderIdentity, runLeaderElected } from "./leader.js";
 import { readFile } from "node:fs/promises";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
+import { mergeKubeconfig } from "./user-kubeconfig.js";
 import { ensurePki, ensureServiceAccountKey } from "./pki.js";
 import { ensureKubeletPki } from "./kubelet-pki.js";
 import { ServerMonitoring, agentMetricsRegistries } from "./monitoring.js";
@@ -61,6 +62,8 @@ export interface ServerOptions {
   advertiseAddress?: string;
   /** --kubelet-port: the local agent's HTTPS port (default 10250; 0: a free port). */
   kubeletPort?: number;
+  /** --user-kubeconfig: a kubeconfig to merge the admin context into (the invoking user's ~/.kube/config by default with the default data dir). */
+  userKubeconfig?: { path: string; uid?: number; gid?: number };
   /** --metric-resolution: how often the metrics pipeline scrapes kubelets (default 15 s). */
   metricResolutionMs?: number;
   /** --datastore-endpoint: etcd members (`etcd://h1:2379,h2:2379`, `https://…`); set, it replaces `store`. */
@@ -140,6 +143,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clientKey: pki.admin.key,
   });
   log(`kubeconfig: ${kubeconfigPath}`);
+  if (options.userKubeconfig) {
+    try {
+      const backup = mergeKubeconfig(options.userKubeconfig.path, await readFile(kubeconfigPath, "utf8"), options.userKubeconfig);
+      log(`kubeconfig: context k8ts merged into ${options.userKubeconfig.path}${backup ? ` (previous file kept as ${backup})` : ""}`);
+    } catch (err) {
+      log(`kubeconfig: could not merge into ${options.userKubeconfig.path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   if (options.datastoreEndpoint) log(`store: etcd (${parseEndpoints(options.datastoreEndpoint).endpoints.join(", ")})`);
   else log(`store: ${options.store}${options.store === "sqlite" ? ` (${sqlitePath(options.dataDir)})` : ""}`);
   log(`listening: ${api.url}`);

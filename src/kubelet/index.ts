@@ -22,3 +22,6 @@ export { syntheticUsage } from "./runtime/index.js";
 export type { FakeUsage } from "./runtime/index.js";
 export { loadImageArchives, agentContainerdSocket, buildOciArchive } from "./images/index.js";
 export type { OciImageSpec, LayerEntry } from "./images/index.js";
+export { removeNodeState } from "./node-cleanup.js";
+export type { NodeCleanupReport } from "./node-cleanup.js";
+export { checkNodePrerequisites, findExecutable } from "./runtime/index.js";

@@ -239,6 +239,16 @@ export class ManagedContainerd {
     rmSync(this.paths.pidFile, { force: true });
   }
 
+  /** Stops a containerd that an earlier agent left running with this config (k8ts uninstall); false when none runs. */
+  async stopLeftover(graceMs = 10_000): Promise<boolean> {
+    const pid = this.adopt();
+    if (pid === undefined) return false;
+    this.pid = pid;
+    this.exited = undefined;
+    await this.stop(graceMs);
+    return true;
+  }
+
   private log(line: string): void {
     this.opts.log?.(line);
   }
