@@ -17,6 +17,7 @@ import { startCompactor } from "./compactor.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
 import { ensureSystemPriorityClasses } from "./admission/index.js";
 import { WebhookConfigurations, webhookAdmissionPlugins } from "./webhooks/index.js";
+import { AdmissionPolicies, validatingAdmissionPolicyPlugin } from "./admission-policy/index.js";
 import { Aggregator } from "./aggregator/index.js";
 import { startHttpsEdge } from "./http-server.js";
 import type { TokenAuthenticator } from "./authn.js";
@@ -71,16 +72,26 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   const policy = new PolicyCache({ store: options.store });
   const policyStop = new AbortController();
   await policy.start(policyStop.signal);
-  // Admission webhooks come last in the chain, as upstream's MutatingAdmissionWebhook and ValidatingAdmissionWebhook.
+  // Upstream's order: the built-in plugins, MutatingAdmissionWebhook, ValidatingAdmissionPolicy,
+  // ValidatingAdmissionWebhook, and ResourceQuota last, so a refused request charges no quota.
   const webhookConfigs = new WebhookConfigurations(options.store);
-  const admission = [...(options.admission ?? []), ...webhookAdmissionPlugins(webhookConfigs)];
+  const admissionPolicies = new AdmissionPolicies(options.store);
+  const [mutatingWebhooks, validatingWebhooks] = webhookAdmissionPlugins(webhookConfigs);
+  const builtin = options.admission ?? [];
+  const admission = [
+    ...builtin.filter((p) => p.name !== "ResourceQuota"),
+    mutatingWebhooks!,
+    validatingAdmissionPolicyPlugin(admissionPolicies),
+    validatingWebhooks!,
+    ...builtin.filter((p) => p.name === "ResourceQuota"),
+  ];
   const apiServer = createApiServer({ ...options, admission, allocationPools, tokenServices: saTokens, authorizer: new AuthorizerChain(policy) });
   await repairAllocations(options.store, options.registry);
   await bootstrapCluster(apiServer.handle);
   await reconcileBootstrapPolicy(apiServer.handle);
   await ensureSystemPriorityClasses(apiServer.handle);
   const stop = new AbortController();
-  await webhookConfigs.start(stop.signal);
+  await Promise.all([webhookConfigs.start(stop.signal), admissionPolicies.start(stop.signal)]);
   // CRDs already stored are served before the server answers; later ones within moments.
   await startCrdController({ store: options.store, registry: options.registry, handler: apiServer.handle, signal: stop.signal });
   // APIServices: Local ones for what this server serves, remote ones proxied (aggregator/).
