@@ -3,6 +3,7 @@ import type { Store } from "../storage/index.js";
 import type { KindRegistry } from "../api/index.js";
 import type { ResourceRequestInfo } from "./request-info.js";
 import type { AllocationPool } from "./allocation/pools.js";
+import type { WatchCache } from "./watch-cache/watch-cache.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
 
 /** What every verb handler gets: the parsed request, its resource, and the server's parts. */
@@ -25,6 +26,8 @@ export interface ServerParts {
   allocationPools: ReadonlyMap<string, AllocationPool>;
   /** The admission chain, in order (admission-chain.ts). */
   admission: readonly AdmissionPlugin[];
+  /** Serves watches and not-older-than/consistent LISTs from memory (watch-cache/); absent: every read goes to the store. */
+  watchCache?: WatchCache;
   /** Service-account token signing and token authentication (TokenRequest, TokenReview); absent on servers without a signing key. */
   tokens?: TokenServices;
   /** The authorizer chain (Node, RBAC); absent on servers that allow everything (unit tests). */

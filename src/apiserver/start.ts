@@ -14,6 +14,8 @@ import { servicePoolsOf, type ServiceNetworkOptions } from "./allocation/service
 import type { AllocationPool } from "./allocation/pools.js";
 import { servicePools } from "../api/index.js";
 import { startCompactor } from "./compactor.js";
+import { WatchCache } from "./watch-cache/watch-cache.js";
+import { resourcePrefix } from "./object-store.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
 import { ensureSystemPriorityClasses } from "./admission/index.js";
 import { WebhookConfigurations, webhookAdmissionPlugins } from "./webhooks/index.js";
@@ -50,6 +52,8 @@ export interface StartApiServerOptions {
   serviceAccount?: Pick<ServiceAccountTokenOptions, "signingKey" | "publicKeys" | "issuer" | "apiAudiences">;
   /** Admission plugins after NamespaceLifecycle (k8ts server: builtinAdmissionPlugins(); default none); the webhooks always come last. */
   admission?: readonly AdmissionPlugin[];
+  /** Serve watches and LISTs from the watch cache (default true); false: every read goes to the store. */
+  watchCache?: boolean;
 }
 
 export interface RunningApiServer {
@@ -86,6 +90,12 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     ...builtin.filter((p) => p.name === "ResourceQuota"),
   ];
   const apiServer = createApiServer({ ...options, admission, allocationPools, tokenServices: saTokens, authorizer: new AuthorizerChain(policy) });
+  // One store watch feeds every resource's cache; loaded before the server answers.
+  const watchCache = options.watchCache === false ? undefined : new WatchCache({ store: options.store });
+  if (watchCache) {
+    await watchCache.start([...new Set(options.registry.all().map(resourcePrefix))]);
+    apiServer.parts.watchCache = watchCache;
+  }
   await repairAllocations(options.store, options.registry);
   await bootstrapCluster(apiServer.handle);
   await reconcileBootstrapPolicy(apiServer.handle);
@@ -129,6 +139,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     serviceAccountTokens: saTokens,
     close: () => {
       stop.abort();
+      void watchCache?.close();
       policyStop.abort();
       return closeEdges();
     },
