@@ -333,6 +333,8 @@ export const fieldNumbers: Readonly<Record<string, Readonly<Record<number, strin
   "io.k8s.api.rbac.v1.RoleList": { 1: "metadata", 2: "items" },
   "io.k8s.api.rbac.v1.RoleRef": { 1: "apiGroup", 2: "kind", 3: "name" },
   "io.k8s.api.rbac.v1.Subject": { 1: "kind", 2: "apiGroup", 3: "name", 4: "namespace" },
+  "io.k8s.api.scheduling.v1.PriorityClass": { 1: "metadata", 2: "value", 3: "globalDefault,omitempty", 4: "description", 5: "preemptionPolicy" },
+  "io.k8s.api.scheduling.v1.PriorityClassList": { 1: "metadata", 2: "items" },
   "io.k8s.apimachinery.pkg.api.resource.Quantity": { 1: "string" },
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup": { 1: "name", 2: "versions", 3: "preferredVersion", 4: "serverAddressByClientCIDRs" },
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": { 1: "groups" },
