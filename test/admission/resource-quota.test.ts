@@ -104,6 +104,17 @@ describe("ResourceQuota admission and controller", () => {
     await client.create(resources.pods, withResources("burst", "q3", { cpu: "10m" }));
   });
 
+  it("puts back a status someone else wrote, as the conformance test's status patches expect", async () => {
+    const q = (await client.get(resources.resourcequotas, "compute", { namespace: "q2" })) as ResourceQuota;
+    const patched = (await client.updateStatus(resources.resourcequotas, { ...q, status: { hard: { "requests.memory": "2Gi", "limits.memory": "4Gi" } } })) as ResourceQuota;
+    assert.equal(patched.status?.hard?.["requests.memory"], "2Gi");
+    assert.equal(patched.spec?.hard?.["requests.memory"], "1Gi", "a status write leaves spec alone");
+    await eventually("status reset", async () => {
+      const now = (await client.get(resources.resourcequotas, "compute", { namespace: "q2" })) as ResourceQuota;
+      return now.status?.hard?.["requests.memory"] === "1Gi" && now.status?.used?.["requests.memory"] === "768Mi";
+    });
+  });
+
   it("follows spec changes to hard", async () => {
     const q = (await client.get(resources.resourcequotas, "best-effort", { namespace: "q3" })) as ResourceQuota;
     await client.update(resources.resourcequotas, { ...q, spec: { ...q.spec, hard: { pods: "3" } } });

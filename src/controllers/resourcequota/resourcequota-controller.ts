@@ -47,8 +47,9 @@ export class ResourceQuotaController {
     this.quotas.addHandler({
       add: (q) => this.enqueue(q),
       update: (old, q) => {
-        // Our own status writes change nothing that needs recounting.
-        if (JSON.stringify(old.spec) !== JSON.stringify(q.spec) || JSON.stringify(q.status?.hard) !== JSON.stringify(q.spec?.hard)) this.enqueue(q);
+        // Our own status writes change nothing that needs recounting; a new spec, or a status
+        // someone else wrote that no longer matches it, does.
+        if (JSON.stringify(old.spec) !== JSON.stringify(q.spec) || needsSync(q)) this.enqueue(q);
       },
     });
     for (const kind of watchedKinds) {
@@ -120,6 +121,13 @@ export class ResourceQuotaController {
     if (informer) return informer.list().filter((o) => o.metadata.namespace === namespace);
     return (await this.client.list(kind, { namespace, signal })).items;
   }
+}
+
+/** A status whose hard differs from spec.hard, or whose used misses a hard resource (upstream's addQuota check). */
+function needsSync(q: ResourceQuota): boolean {
+  const hard = q.spec?.hard ?? {};
+  if (JSON.stringify(q.status?.hard ?? {}) !== JSON.stringify(hard)) return true;
+  return Object.keys(hard).some((k) => q.status?.used?.[k] === undefined);
 }
 
 function sameStatus(a: ResourceQuota["status"], b: { hard: Record<string, string>; used: Record<string, string> }): boolean {
