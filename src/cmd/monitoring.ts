@@ -6,7 +6,7 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { ResourceMetricsSource } from "../api/index.js";
 import { apiserverRegistry } from "../apiserver/index.js";
-import { InformerFactory, workqueueRegistry, type Client } from "../client/index.js";
+import { workqueueRegistry, type Client } from "../client/index.js";
 import { MetricsScraper, type NodeFetcher } from "../controllers/metricsserver/index.js";
 import { proxyRegistry } from "../proxy/index.js";
 import { schedulerRegistry } from "../scheduler/index.js";
@@ -42,17 +42,14 @@ export class ServerMonitoring {
 
   /** Starts scraping kubelets every `intervalMs` (default 15 s) with the API server's kubelet client certificate. */
   start(options: { client: Client; tls: { cert: string; key: string; ca?: string }; signal: AbortSignal; intervalMs?: number; fetchNode?: NodeFetcher; log?: (line: string) => void }): Promise<void> {
-    const informers = new InformerFactory({ client: options.client, onError: (err) => options.log?.(`metrics: informers: ${err instanceof Error ? err.message : String(err)}`) });
     this.scraper = new MetricsScraper({
-      informers,
+      client: options.client,
       tls: options.tls,
       intervalMs: options.intervalMs,
       fetchNode: options.fetchNode,
       onError: (key, err) => options.log?.(`metrics: ${key}: ${err instanceof Error ? err.message : String(err)}`),
     });
     // Never an unhandled rejection: the pipeline failing must not take the server down.
-    const done = this.scraper.start(options.signal).catch((err: unknown) => options.log?.(`metrics: stopped: ${err instanceof Error ? err.message : String(err)}`));
-    informers.start(options.signal);
-    return done;
+    return this.scraper.start(options.signal).catch((err: unknown) => options.log?.(`metrics: stopped: ${err instanceof Error ? err.message : String(err)}`));
   }
 }

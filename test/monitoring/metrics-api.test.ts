@@ -44,11 +44,11 @@ describe("metrics.k8s.io/v1beta1 and kubectl top", () => {
   let kubeconfig: string;
   const stop = new AbortController();
   let now = 1_000_000 + 60_000;
+  let scraper: MetricsScraper | undefined;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "k8ts-metrics-"));
     const pki = await ensurePki(join(dataDir, "pki"), { bindAddress: "127.0.0.1" });
-    let scraper: MetricsScraper | undefined;
     const source: ResourceMetricsSource = { nodeMetrics: () => scraper?.nodeMetrics() ?? [], podMetrics: (ns) => scraper?.podMetrics(ns) ?? [] };
     server = await startApiServer({ store: new MemoryStore(), registry: builtinRegistry(), tls: { key: pki.serving.key, cert: pki.serving.cert, ca: pki.ca.cert }, host: "127.0.0.1", port: 0, resourceMetrics: source });
     kubeconfig = await writeKubeconfig(join(dataDir, "kubeconfig.yaml"), { server: server.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key });
@@ -126,6 +126,31 @@ describe("metrics.k8s.io/v1beta1 and kubectl top", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^nodes\s+metrics\.k8s\.io\/v1beta1\s+false\s+NodeMetrics$/m);
     assert.match(r.stdout, /^pods\s+metrics\.k8s\.io\/v1beta1\s+true\s+PodMetrics$/m);
+  });
+
+  it("with its own slim informers (as k8ts server runs it), a deleted pod's metrics go at once", async () => {
+    const own = new MetricsScraper({ client, fetchNode: async (node) => (node.metadata.name === "n1" ? resourceText(now, { cores: 1, mem: Mi }, [{ ns: "default", pod: "web", name: "nginx", cores: 1, mem: Mi }, { ns: "default", pod: "web", name: "sidecar", cores: 1, mem: Mi }]) : resourceText(now, { cores: 1, mem: Mi }, [])), intervalMs: 3_600_000 });
+    const ownStop = new AbortController();
+    const running = own.start(ownStop.signal);
+    try {
+      for (let i = 0; i < 50 && own.nodeMetrics().length === 0 && !ownStop.signal.aborted; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        if (i === 10) {
+          now += 15_000;
+          await own.scrapeOnce(ownStop.signal);
+        }
+      }
+      assert.deepEqual(own.podMetrics("default").map((p) => p.metadata.name), ["web"]);
+      await client.delete(pods, "web", { namespace: "default", gracePeriodSeconds: 0 });
+      for (let i = 0; i < 50 && own.podMetrics("default").length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(own.podMetrics("default"), []);
+      for (let i = 0; i < 50 && scraper!.podMetrics("default").some((p) => p.metadata.name === "web"); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(scraper!.podMetrics("default").map((p) => p.metadata.name), ["db"], "the shared-informer scraper forgets it too");
+      await client.create(pods, { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "default", labels: { app: "web" } }, spec: { nodeName: "n1", containers: [{ name: "nginx", image: "busybox" }, { name: "sidecar", image: "busybox" }] } } as Pod, { namespace: "default" });
+    } finally {
+      ownStop.abort();
+      await running;
+    }
   });
 
   it("kubectl top nodes shows usage and percentage of allocatable", async () => {

@@ -5,7 +5,7 @@
 import { request, type RequestOptions } from "node:https";
 import { createSecureContext, type SecureContext } from "node:tls";
 import type { Node, NodeMetrics, Pod, PodMetrics, ResourceMetricsSource } from "../../api/index.js";
-import { realClock, resource, type Clock, type Informer, type InformerFactory } from "../../client/index.js";
+import { Informer, realClock, resource, type Client, type Clock, type InformerFactory } from "../../client/index.js";
 import { formatBytes, formatCpuNanoCores, formatDuration } from "./quantity-format.js";
 import { parseResourceMetrics, type NodeScrape, type ResourcePoint } from "./resource-text.js";
 
@@ -16,7 +16,9 @@ const pods = resource<Pod>("", "v1", "pods", "Pod", true);
 export type NodeFetcher = (node: Node, signal: AbortSignal) => Promise<string>;
 
 export interface MetricsScraperOptions {
-  informers: InformerFactory;
+  /** Shared informers (tests); or `client`, for slim informers of its own started by `start`. */
+  informers?: InformerFactory;
+  client?: Client;
   /** The client certificate kubelets accept (apiserver-kubelet-client) and the CA of their serving certificates. */
   tls?: { cert: string; key: string; ca?: string };
   /** Replaces the HTTPS fetch (tests, `k8ts sim`). */
@@ -88,14 +90,28 @@ export class MetricsScraper implements ResourceMetricsSource {
   private readonly clock: Clock;
   private readonly fetchNode: NodeFetcher;
 
+  /** Informers this scraper owns (built from `client`), started with it. */
+  private readonly own: Informer<Node | Pod>[] = [];
+  /** PodMetrics built once per scrape round, by namespace. */
+  private podCache: Map<string, PodMetrics[]> | undefined;
+
   constructor(private readonly options: MetricsScraperOptions) {
-    this.nodes = options.informers.informer(nodes);
-    this.pods = options.informers.informer(pods);
+    if (options.informers) {
+      this.nodes = options.informers.informer(nodes);
+      this.pods = options.informers.informer(pods);
+    } else if (options.client) {
+      // Only what the pipeline reads is cached: at 150,000 pods a second full pod cache would cost hundreds of MiB.
+      this.nodes = new Informer<Node>({ client: options.client, resource: nodes, transform: slimNode, onError: (err) => options.onError?.("informer nodes", err) });
+      this.pods = new Informer<Pod>({ client: options.client, resource: pods, transform: slimPod, onError: (err) => options.onError?.("informer pods", err) });
+      this.own.push(this.nodes as Informer<Node | Pod>, this.pods as Informer<Node | Pod>);
+    } else throw new Error("MetricsScraper needs informers or a client");
+    this.pods.addHandler({ add: () => (this.podCache = undefined), delete: () => (this.podCache = undefined), update: (a, b) => void (JSON.stringify(a.metadata.labels ?? {}) !== JSON.stringify(b.metadata.labels ?? {}) && (this.podCache = undefined)) });
     this.clock = options.clock ?? realClock;
     this.fetchNode = options.fetchNode ?? httpsNodeFetcher(options.tls ?? { cert: "", key: "" }, options.timeoutMs ?? 10_000);
   }
 
   async start(signal: AbortSignal): Promise<void> {
+    for (const inf of this.own) void inf.start(signal).catch((err: unknown) => this.options.onError?.("informer", err));
     if (!(await this.nodes.waitForSync(signal)) || !(await this.pods.waitForSync(signal))) return;
     while (!signal.aborted) {
       await this.scrapeOnce(signal);
@@ -124,6 +140,7 @@ export class MetricsScraper implements ResourceMetricsSource {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 64, list.length) }, worker));
+    this.podCache = undefined;
   }
 
   nodeMetrics(): NodeMetrics[] {
@@ -147,10 +164,27 @@ export class MetricsScraper implements ResourceMetricsSource {
     return out;
   }
 
+  /** Answered from the round's cache (rebuilt after each scrape and when pods come, go or change labels); copies, so callers may change them. */
   podMetrics(namespace?: string): PodMetrics[] {
+    const cache = (this.podCache ??= this.buildPodMetrics());
+    const pick = namespace !== undefined ? (cache.get(namespace) ?? []) : [...cache.values()].flat();
+    return pick.map((m) => ({ ...m, metadata: { ...m.metadata, labels: { ...m.metadata.labels } }, containers: m.containers.map((c) => ({ name: c.name, usage: { ...c.usage } })) }));
+  }
+
+  private buildPodMetrics(): Map<string, PodMetrics[]> {
+    const byNamespace = new Map<string, PodMetrics[]>();
+    for (const m of this.computePodMetrics()) {
+      const ns = m.metadata.namespace ?? "";
+      let list = byNamespace.get(ns);
+      if (!list) byNamespace.set(ns, (list = []));
+      list.push(m);
+    }
+    return byNamespace;
+  }
+
+  private computePodMetrics(): PodMetrics[] {
     const out: PodMetrics[] = [];
     for (const pod of this.pods.list()) {
-      if (namespace !== undefined && pod.metadata.namespace !== namespace) continue;
       const w = pod.spec?.nodeName ? this.windows.get(pod.spec.nodeName) : undefined;
       if (!w?.cur) continue;
       const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -187,4 +221,22 @@ export class MetricsScraper implements ResourceMetricsSource {
     }
     return out;
   }
+}
+
+function slimNode(n: Node): Node {
+  return {
+    apiVersion: n.apiVersion,
+    kind: n.kind,
+    metadata: { name: n.metadata.name, labels: n.metadata.labels, resourceVersion: n.metadata.resourceVersion, uid: n.metadata.uid },
+    status: { addresses: n.status?.addresses, daemonEndpoints: n.status?.daemonEndpoints },
+  } as Node;
+}
+
+function slimPod(p: Pod): Pod {
+  return {
+    apiVersion: p.apiVersion,
+    kind: p.kind,
+    metadata: { name: p.metadata.name, namespace: p.metadata.namespace, labels: p.metadata.labels, resourceVersion: p.metadata.resourceVersion, uid: p.metadata.uid },
+    spec: { nodeName: p.spec?.nodeName, containers: [] },
+  } as Pod;
 }
