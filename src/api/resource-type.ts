@@ -136,6 +136,11 @@ export interface CustomSubresource {
    * the 201 answer, given the parent as stored and the request body. Throw an ApiError to refuse.
    */
   respond?(parent: KubeObject, body: KubeObject, env: RequestEnv): Promise<KubeObject>;
+  /**
+   * For create: checks (and records) what the action depends on in other objects before
+   * it is taken, e.g. pods/eviction against PodDisruptionBudgets. Throw an ApiError to refuse.
+   */
+  guard?(parent: KubeObject, body: KubeObject, env: RequestEnv): Promise<void>;
 }
 
 /**
@@ -151,6 +156,12 @@ export interface RequestEnv {
   tokens?: TokenServices;
   /** The server's authorizer chain (SubjectAccessReview and the other reviews). */
   authorizer?: AuthorizerServices;
+  /** Every object of a resource in a namespace ("" for all or cluster-scoped), as stored. */
+  list?(ref: { group: string; version: string; plural: string; namespace?: string }): Promise<KubeObject[]>;
+  /** Writes an object's status, failing with 409 when it changed since it was read (its resourceVersion). */
+  updateStatus?(ref: { group: string; version: string; plural: string }, obj: KubeObject): Promise<KubeObject>;
+  /** True for dry-run requests: nothing may be written. */
+  dryRun?: boolean;
 }
 
 /** The server's service-account token signer and its token authenticators (TokenRequest, TokenReview). */

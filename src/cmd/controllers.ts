@@ -18,6 +18,7 @@ import { TtlAfterFinishedController } from "../controllers/ttlafterfinished/inde
 import { CronJobController } from "../controllers/cronjob/index.js";
 import { DaemonSetController } from "../controllers/daemonset/index.js";
 import { ServiceLbController } from "../controllers/servicelb/index.js";
+import { DisruptionController } from "../controllers/disruption/index.js";
 import { ResourceQuotaController } from "../controllers/resourcequota/index.js";
 import { StatefulSetController } from "../controllers/statefulset/index.js";
 import { HorizontalPodAutoscalerController } from "../controllers/podautoscaler/index.js";
@@ -100,6 +101,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   ttlafterfinished: (ctx) => new TtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   cronjob: (ctx) => new CronJobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("cronjob-controller"), onError: ctx.onError }),
   resourcequota: (ctx) => new ResourceQuotaController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
+  disruption: (ctx) => new DisruptionController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   servicelb: (ctx) => new ServiceLbController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   daemonset: (ctx) => new DaemonSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("daemonset-controller"), onError: ctx.onError }),
   horizontalpodautoscaling: (ctx) =>
@@ -133,6 +135,7 @@ export const controllerAccounts: Record<string, string> = {
   cronjob: "cronjob-controller",
   resourcequota: "resourcequota-controller",
   servicelb: "service-controller",
+  disruption: "disruption-controller",
   daemonset: "daemon-set-controller",
   horizontalpodautoscaling: "horizontal-pod-autoscaler",
   statefulset: "statefulset-controller",

@@ -229,6 +229,17 @@ function controllerRoles(): ClusterRole[] {
       rule(["get", "list", "watch", "update"], [legacy], ["pods"]),
       eventsRule,
     ]),
+    c("disruption-controller", [
+      rule(read, ["apps", "extensions"], ["deployments"]),
+      rule(read, ["apps", "extensions"], ["replicasets"]),
+      rule(read, [legacy], ["replicationcontrollers"]),
+      rule(read, ["policy"], ["poddisruptionbudgets"]),
+      rule(read, ["apps"], ["statefulsets"]),
+      rule(["update"], ["policy"], ["poddisruptionbudgets/status"]),
+      rule(["get"], ["*"], ["*/scale"]),
+      rule(["list", "watch"], [legacy], ["pods"]),
+      eventsRule,
+    ]),
     c("endpoint-controller", [
       rule(read, [legacy], ["services", "pods"]),
       rule(["get", "list", "create", "update", "delete"], [legacy], ["endpoints"]),

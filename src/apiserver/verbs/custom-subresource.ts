@@ -29,6 +29,11 @@ export async function customSubresourceResponse(ctx: VerbContext, sub: CustomSub
     if (request.metadata.name && request.metadata.name !== ctx.info.name) {
       throw ApiError.badRequest(`name in URL does not match name in ${sub.kind} object`);
     }
+    if (sub.guard) {
+      const parent = await readObject(ctx.server, { group: ctx.rt.group, version: ctx.rt.version, plural: ctx.rt.plural, namespace: ctx.info.namespace, name: ctx.info.name });
+      if (!parent) throw ApiError.notFound(groupResource(ctx.rt), ctx.info.name);
+      await sub.guard(parent, request, requestEnv(ctx));
+    }
     let response: unknown;
     let deleteWith: { gracePeriodSeconds?: number } | undefined;
     // The entry's function is trusted to change only what the subresource may change

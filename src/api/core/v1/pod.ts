@@ -1,8 +1,9 @@
 /**
  * The `pods` resource: strategy after pkg/registry/core/pod/strategy.go, the `binding`
  * subresource after pkg/registry/core/pod/storage (BindingREST) and `eviction` after
- * pkg/registry/core/pod/storage/eviction.go (without PodDisruptionBudgets).
+ * pkg/registry/core/pod/storage/eviction.go (PodDisruptionBudgets: policy/v1 eviction-guard.ts).
  */
+import { evictionGuard } from "../../policy/v1/eviction-guard.js";
 import { ApiError, fieldError } from "../../../machinery/index.js";
 import type { FieldError } from "../../../machinery/index.js";
 import type { KubeObject } from "../../object.js";
@@ -67,6 +68,7 @@ const eviction: CustomSubresource = {
     if (e.metadata?.name && e.metadata.name !== parent.metadata.name) throw ApiError.badRequest("name in URL does not match name in Eviction object");
     return { action: "delete", gracePeriodSeconds: e.deleteOptions?.gracePeriodSeconds, response: successStatus };
   },
+  guard: evictionGuard,
 };
 
 export const podsResource: ResourceType = {
