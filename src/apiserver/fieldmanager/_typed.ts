@@ -16,7 +16,16 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Definitions, Schema } from "../../api/index.js";
 import { resolveSchema } from "../../api/index.js";
-import { FieldSet, FieldPathError, keyElement, pathString, serializeElement, type FieldPath, type PathElement } from "../../machinery/index.js";
+import { FieldSet, FieldPathError, keyElement, pathString, serializeElement, type PathElement } from "../../machinery/index.js";
+
+/** A path step with its FieldsV1 key, serialized once. */
+interface Step {
+  pe: PathElement;
+  key: string;
+}
+
+const fieldStep = (name: string): Step => ({ pe: { field: name }, key: `f:${name}` });
+const where = (path: readonly Step[]) => pathString(path.map((s) => s.pe));
 
 /** A schema node; undefined means "deduced from the value". */
 export type TypeRef = Schema | undefined;
@@ -89,12 +98,12 @@ export class TypedSchema {
   }
 
   /** The path step of one item of a non-atomic list. */
-  listItemElement(a: Atom & { kind: "list" }, item: unknown, index: number, path: FieldPath): PathElement {
+  listItemElement(a: Atom & { kind: "list" }, item: unknown, index: number, path: readonly Step[]): PathElement {
     if (!a.keys) {
-      if (isObj(item) || Array.isArray(item)) throw new FieldPathError(`${pathString(path)}: element ${index}: associative list without keys has an element that's a map type`);
+      if (isObj(item) || Array.isArray(item)) throw new FieldPathError(`${where(path)}: element ${index}: associative list without keys has an element that's a map type`);
       return { value: item };
     }
-    if (!isObj(item)) throw new FieldPathError(`${pathString(path)}: element ${index}: associative list with keys has an element that's not a map type`);
+    if (!isObj(item)) throw new FieldPathError(`${where(path)}: element ${index}: associative list with keys has an element that's not a map type`);
     const itemSchema = a.elem ? resolveSchema(a.elem, this.defs) : undefined;
     const fields: [string, unknown][] = [];
     for (const k of a.keys) {
@@ -102,7 +111,7 @@ export class TypedSchema {
       else {
         const prop = itemSchema?.properties?.[k];
         const def = prop?.default ?? (prop ? resolveSchema(prop, this.defs).default : undefined);
-        if (def === undefined) throw new FieldPathError(`${pathString(path)}: element ${index}: associative list with keys has an element that omits key field "${k}" (and doesn't have default value)`);
+        if (def === undefined) throw new FieldPathError(`${where(path)}: element ${index}: associative list with keys has an element that omits key field "${k}" (and doesn't have default value)`);
         fields.push([k, def]);
       }
     }
@@ -110,20 +119,20 @@ export class TypedSchema {
   }
 
   /** Items of a non-atomic list by path step, with duplicates noted. */
-  private index(a: Atom & { kind: "list" }, list: unknown[], path: FieldPath): { pes: PathElement[]; items: Map<string, unknown[]> } {
-    const pes: PathElement[] = [];
+  private index(a: Atom & { kind: "list" }, list: unknown[], path: readonly Step[]): { steps: Step[]; items: Map<string, unknown[]> } {
+    const steps: Step[] = [];
     const items = new Map<string, unknown[]>();
     list.forEach((item, i) => {
       const pe = this.listItemElement(a, item, i, path);
-      const k = serializeElement(pe);
-      const seen = items.get(k);
+      const key = serializeElement(pe);
+      const seen = items.get(key);
       if (seen) seen.push(item);
       else {
-        items.set(k, [item]);
-        pes.push(pe);
+        items.set(key, [item]);
+        steps.push({ pe, key });
       }
     });
-    return { pes, items };
+    return { steps, items };
   }
 
   /** ToFieldSet: every leaf, list item and map key the object sets (what an applier owns). */
@@ -133,26 +142,29 @@ export class TypedSchema {
     return set;
   }
 
-  private fieldSetWalk(v: unknown, t: TypeRef, path: FieldPath, set: FieldSet): void {
+  private fieldSetWalk(v: unknown, t: TypeRef, path: Step[], set: FieldSet): void {
     const a = this.atom(t, v);
     if (a.kind === "scalar") {
-      set.insert(path);
+      set.insertSteps(path);
     } else if (a.kind === "list") {
-      if (a.atomic || !Array.isArray(v)) return void set.insert(path);
-      const { pes, items } = this.index(a, v, path);
-      for (const pe of pes) {
-        const group = items.get(serializeElement(pe))!;
-        const p = [...path, pe];
-        if (group.length === 1) this.fieldSetWalk(group[0], a.elem, p, set);
-        set.insert(p);
+      if (a.atomic || !Array.isArray(v)) return void set.insertSteps(path);
+      const { steps, items } = this.index(a, v, path);
+      for (const step of steps) {
+        const group = items.get(step.key)!;
+        path.push(step);
+        if (group.length === 1) this.fieldSetWalk(group[0], a.elem, path, set);
+        set.insertSteps(path);
+        path.pop();
       }
     } else {
-      if (a.atomic || !isObj(v)) return void set.insert(path);
-      for (const [k, val] of Object.entries(v)) {
+      if (a.atomic || !isObj(v)) return void set.insertSteps(path);
+      for (const k in v) {
+        const val = v[k];
         if (val === undefined) continue;
-        const p = [...path, { field: k }];
-        this.fieldSetWalk(val, this.fieldType(a, k), p, set);
-        if (val === null || (isObj(val) && Object.keys(val).length === 0) || !Object.hasOwn(a.fields, k)) set.insert(p);
+        path.push(fieldStep(k));
+        this.fieldSetWalk(val, this.fieldType(a, k), path, set);
+        if (val === null || (isObj(val) && isEmpty(val)) || !Object.hasOwn(a.fields, k)) set.insertSteps(path);
+        path.pop();
       }
     }
   }
@@ -164,11 +176,11 @@ export class TypedSchema {
     return c;
   }
 
-  private compareWalk(lhs: unknown, rhs: unknown, t: TypeRef, path: FieldPath, c: Comparison): void {
+  private compareWalk(lhs: unknown, rhs: unknown, t: TypeRef, path: Step[], c: Comparison): void {
     const leaf = () => {
-      if (lhs === undefined) c.added.insert(path);
-      else if (rhs === undefined) c.removed.insert(path);
-      else if (!isDeepStrictEqual(lhs, rhs)) c.modified.insert(path);
+      if (lhs === undefined) c.added.insertSteps(path);
+      else if (rhs === undefined) c.removed.insertSteps(path);
+      else if (!isDeepStrictEqual(lhs, rhs)) c.modified.insertSteps(path);
     };
     const a = this.atom(t, rhs !== undefined ? rhs : lhs);
     if (t === undefined && lhs !== undefined && rhs !== undefined && deduce(lhs).kind !== a.kind) return leaf();
@@ -181,43 +193,45 @@ export class TypedSchema {
       const li = this.index(a, l ?? [], path);
       const ri = this.index(a, r ?? [], path);
       const seen = new Set<string>();
-      for (const pe of [...li.pes, ...ri.pes]) {
-        const k = serializeElement(pe);
+      for (const step of [...li.steps, ...ri.steps]) {
+        const k = step.key;
         if (seen.has(k)) continue;
         seen.add(k);
         const lg = li.items.get(k);
         const rg = ri.items.get(k);
-        const p = [...path, pe];
+        path.push(step);
         if ((lg?.length ?? 0) > 1 || (rg?.length ?? 0) > 1) {
           // Duplicated keys: the items are compared as one leaf.
-          if (!lg) c.added.insert(p);
-          else if (!rg) c.removed.insert(p);
-          else if (!isDeepStrictEqual(lg, rg)) c.modified.insert(p);
-          continue;
+          if (!lg) c.added.insertSteps(path);
+          else if (!rg) c.removed.insertSteps(path);
+          else if (!isDeepStrictEqual(lg, rg)) c.modified.insertSteps(path);
+        } else {
+          this.compareWalk(lg?.[0], rg?.[0], a.elem, path, c);
         }
-        this.compareWalk(lg?.[0], rg?.[0], a.elem, p, c);
+        path.pop();
       }
     } else {
       const l = isObj(lhs) ? lhs : undefined;
       const r = isObj(rhs) ? rhs : undefined;
       if ((lhs !== undefined && !l) || (rhs !== undefined && !r)) return leaf();
-      if (a.atomic || (Object.keys(l ?? {}).length === 0 && Object.keys(r ?? {}).length === 0)) return leaf();
-      const keys = new Set([...Object.keys(l ?? {}), ...Object.keys(r ?? {})]);
-      for (const k of keys) {
-        const lv = l?.[k];
-        const rv = r?.[k];
-        if (lv === undefined && rv === undefined) continue;
-        this.compareWalk(lv, rv, this.fieldType(a, k), [...path, { field: k }], c);
-      }
+      if (a.atomic || (isEmpty(l) && isEmpty(r))) return leaf();
+      const visit = (k: string, lv: unknown, rv: unknown) => {
+        if (lv === undefined && rv === undefined) return;
+        path.push(fieldStep(k));
+        this.compareWalk(lv, rv, this.fieldType(a, k), path, c);
+        path.pop();
+      };
+      if (l) for (const k in l) visit(k, l[k], r?.[k]);
+      if (r) for (const k in r) if (!l || !Object.hasOwn(l, k)) visit(k, undefined, r[k]);
     }
     if (path.length > 0) {
-      if (lhs === undefined) c.added.insert(path);
-      else if (rhs === undefined) c.removed.insert(path);
+      if (lhs === undefined) c.added.insertSteps(path);
+      else if (rhs === undefined) c.removed.insertSteps(path);
     }
   }
 
   /** Merge: the applied configuration `rhs` over the live object `lhs` (rhs wins at leaves). */
-  merge(lhs: unknown, rhs: unknown, t: TypeRef = this.root, path: FieldPath = []): unknown {
+  merge(lhs: unknown, rhs: unknown, t: TypeRef = this.root, path: Step[] = []): unknown {
     if (rhs === undefined) return lhs;
     if (lhs === undefined) {
       this.validateKeys(rhs, t, path);
@@ -231,34 +245,47 @@ export class TypedSchema {
     }
     if (a.atomic || !isObj(lhs) || !isObj(rhs)) return rhs;
     const out: Obj = {};
-    for (const [k, lv] of Object.entries(lhs)) out[k] = Object.hasOwn(rhs, k) ? this.merge(lv, rhs[k], this.fieldType(a, k), [...path, { field: k }]) : lv;
-    for (const [k, rv] of Object.entries(rhs)) if (!Object.hasOwn(lhs, k)) out[k] = this.merge(undefined, rv, this.fieldType(a, k), [...path, { field: k }]);
+    for (const k in lhs) out[k] = Object.hasOwn(rhs, k) ? this.mergeField(lhs[k], rhs[k], a, k, path) : lhs[k];
+    for (const k in rhs) if (!Object.hasOwn(lhs, k)) out[k] = this.mergeField(undefined, rhs[k], a, k, path);
     return out;
   }
 
+  private mergeField(lv: unknown, rv: unknown, a: Atom & { kind: "map" }, k: string, path: Step[]): unknown {
+    path.push(fieldStep(k));
+    const m = this.merge(lv, rv, this.fieldType(a, k), path);
+    path.pop();
+    return m;
+  }
+
   // The applied configuration may not repeat a key (upstream refuses it).
-  private validateKeys(v: unknown, t: TypeRef, path: FieldPath): void {
+  private validateKeys(v: unknown, t: TypeRef, path: Step[]): void {
     const a = this.atom(t, v);
     if (a.kind === "list" && !a.atomic && Array.isArray(v)) {
-      const { pes, items } = this.index(a, v, path);
-      for (const pe of pes) {
-        const group = items.get(serializeElement(pe))!;
-        if (group.length > 1) throw new FieldPathError(`${pathString(path)}: duplicate entries for key ${pathString([pe])}`);
-        this.validateKeys(group[0], a.elem, [...path, pe]);
+      const { steps, items } = this.index(a, v, path);
+      for (const step of steps) {
+        const group = items.get(step.key)!;
+        if (group.length > 1) throw new FieldPathError(`${where(path)}: duplicate entries for key ${pathString([step.pe])}`);
+        path.push(step);
+        this.validateKeys(group[0], a.elem, path);
+        path.pop();
       }
     } else if (a.kind === "map" && !a.atomic && isObj(v)) {
-      for (const [k, val] of Object.entries(v)) this.validateKeys(val, this.fieldType(a, k), [...path, { field: k }]);
+      for (const k in v) {
+        path.push(fieldStep(k));
+        this.validateKeys(v[k], this.fieldType(a, k), path);
+        path.pop();
+      }
     }
   }
 
   // Upstream's list merge: items keep the applied order, live-only items stay where they were.
-  private mergeList(a: Atom & { kind: "list" }, lhs: unknown[], rhs: unknown[], path: FieldPath): unknown[] {
+  private mergeList(a: Atom & { kind: "list" }, lhs: unknown[], rhs: unknown[], path: Step[]): unknown[] {
     const li = lhs.map((item, i) => serializeElement(this.listItemElement(a, item, i, path)));
     const rpes = rhs.map((item, i) => this.listItemElement(a, item, i, path));
     const ri = rpes.map(serializeElement);
     const rByKey = new Map<string, unknown>();
     ri.forEach((k, i) => {
-      if (rByKey.has(k)) throw new FieldPathError(`${pathString(path)}: duplicate entries for key ${pathString([rpes[i]])}`);
+      if (rByKey.has(k)) throw new FieldPathError(`${where(path)}: duplicate entries for key ${pathString([rpes[i]])}`);
       rByKey.set(k, rhs[i]);
     });
     const lByKey = new Map<string, unknown>();
@@ -268,9 +295,10 @@ export class TypedSchema {
     const mergedR = new Set<string>();
     const out: unknown[] = [];
     const mergeItem = (k: string, l: unknown, r: unknown, pe: PathElement) => {
-      const m = this.merge(l === null ? undefined : l, r, a.elem, [...path, pe]);
+      path.push({ pe, key: k });
+      const m = this.merge(l === null ? undefined : l, r, a.elem, path);
+      path.pop();
       if (m !== undefined) out.push(m);
-      void k;
     };
     let l = 0;
     let r = 0;
@@ -350,16 +378,12 @@ export class TypedSchema {
   }
 
   private ensureNamed(set: FieldSet, t: TypeRef): FieldSet {
-    const out = new FieldSet();
-    const a = t === undefined ? undefined : this.atom(t, undefined);
-    for (const path of set.paths()) out.insert(path);
-    for (const { pe, set: child } of set.childEntries()) {
-      if (a?.kind === "map" && pe.field !== undefined && Object.hasOwn(a.fields, pe.field)) out.insert([pe]);
-      const childType = a?.kind === "map" ? (pe.field !== undefined ? this.fieldType(a, pe.field) : undefined) : a?.kind === "list" ? a.elem : undefined;
-      const inner = this.ensureNamed(child, childType);
-      for (const p of inner.paths()) out.insert([pe, ...p]);
-    }
-    return out;
+    return set.withMembers<TypeRef>((pe, parent) => {
+      const a = parent === undefined ? undefined : this.atom(parent, undefined);
+      if (a?.kind === "map" && pe.field !== undefined) return { member: Object.hasOwn(a.fields, pe.field), ctx: this.fieldType(a, pe.field) };
+      if (a?.kind === "list") return { member: false, ctx: a.elem };
+      return { member: false, ctx: undefined };
+    }, t);
   }
 }
 
@@ -367,6 +391,12 @@ export class TypedSchema {
 function isDeduced(t: Schema, defs: Definitions): boolean {
   const r = resolveSchema(t, defs);
   return r.type === undefined || r["x-kubernetes-preserve-unknown-fields"] === true;
+}
+
+function isEmpty(o: Obj | undefined): boolean {
+  if (!o) return true;
+  for (const _ in o) return false;
+  return true;
 }
 
 function deduce(v: unknown): Atom {

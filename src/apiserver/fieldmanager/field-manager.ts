@@ -231,10 +231,11 @@ function strip(m: Managed, manager: string): void {
   else m.fields.set(manager, { ...vs, set });
 }
 
+// A shallow copy without managedFields: the walkers only read, and merge builds new containers.
 function withoutManaged(obj: KubeObject): KubeObject {
-  const copy = structuredClone(obj);
-  delete copy.metadata.managedFields;
-  return copy;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
 }
 
 function splitApiVersion(apiVersion: string): [string, string] {

@@ -7,7 +7,7 @@
  *   trackUpdate(ctx, current, next, "");            // after a create/update/patch
  *   const merged = applyConfiguration(ctx, current, body); // apply, or a 409
  */
-import type { KubeObject } from "../../api/index.js";
+import type { Definitions, KubeObject } from "../../api/index.js";
 import { ApiError, FieldSet, fieldError, type FieldError } from "../../machinery/index.js";
 import type { VerbContext } from "../context.js";
 import { rfc3339 } from "../context.js";
@@ -58,7 +58,7 @@ export function fieldManagerFor(ctx: VerbContext, subresource: string): FieldMan
   const root = defs[rt.definition];
   const apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
   return new FieldManager({
-    typed: new TypedSchema(defs, root ?? {}),
+    typed: typedSchemaFor(defs, rt.definition),
     apiVersion,
     kind: rt.kind,
     subresource,
@@ -66,6 +66,24 @@ export function fieldManagerFor(ctx: VerbContext, subresource: string): FieldMan
     now: rfc3339(server.now()),
     zero: zeroObject(root ? Object.entries(root.properties ?? {}).filter(([, s]) => s.$ref !== undefined && s.$ref !== "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").map(([k]) => k) : []),
   });
+}
+
+// One TypedSchema per definition while the registry's definitions stay the same object
+// (the registry rebuilds them on every change), so schema atoms are resolved once.
+const typedCache = new WeakMap<Definitions, Map<string, TypedSchema>>();
+
+function typedSchemaFor(defs: Definitions, definition: string): TypedSchema {
+  let byName = typedCache.get(defs);
+  if (!byName) {
+    byName = new Map();
+    typedCache.set(defs, byName);
+  }
+  let typed = byName.get(definition);
+  if (!typed) {
+    typed = new TypedSchema(defs, defs[definition] ?? {});
+    byName.set(definition, typed);
+  }
+  return typed;
 }
 
 /**

@@ -29,8 +29,36 @@ export class FieldSet {
     node.members.set(serializeElement(last), last);
   }
 
-  private child(pe: PathElement): FieldSet {
-    const k = serializeElement(pe);
+  /**
+   * Adds a path whose steps come with their FieldsV1 keys already serialized (walkers
+   * keep them on their path stack, so no step is serialized twice).
+   */
+  insertSteps(steps: readonly { pe: PathElement; key: string }[]): void {
+    if (steps.length === 0) return;
+    let node: FieldSet = this;
+    for (let i = 0; i < steps.length - 1; i++) node = node.child(steps[i].pe, steps[i].key);
+    const last = steps[steps.length - 1];
+    node.members.set(last.key, last.pe);
+  }
+
+  /**
+   * A copy in which `decide` may make steps that lead below a node members of it too;
+   * `decide` gets each such step and its parent's context and returns the child's.
+   */
+  withMembers<T>(decide: (pe: PathElement, ctx: T) => { member: boolean; ctx: T }, ctx: T): FieldSet {
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) out.members.set(k, pe);
+    for (const [k, c] of this.children) {
+      if (c.set.empty()) continue;
+      const d = decide(c.pe, ctx);
+      if (d.member) out.members.set(k, c.pe);
+      out.children.set(k, { pe: c.pe, set: c.set.withMembers(decide, d.ctx) });
+    }
+    return out;
+  }
+
+  private child(pe: PathElement, key?: string): FieldSet {
+    const k = key ?? serializeElement(pe);
     let c = this.children.get(k);
     if (!c) {
       c = { pe, set: new FieldSet() };
@@ -120,20 +148,6 @@ export class FieldSet {
     return out;
   }
 
-  /** For schema-aware callers: the steps leading below this node. */
-  childEntries(): { pe: PathElement; set: FieldSet }[] {
-    return sortedChildren(this.children);
-  }
-
-  /** A copy with extra members at this level (EnsureNamedFieldsAreMembers builds on it). */
-  mapTree(addMembers: (node: FieldSet, path: Path) => PathElement[], path: Path = []): FieldSet {
-    const out = new FieldSet();
-    for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const pe of addMembers(this, path)) out.members.set(serializeElement(pe), pe);
-    for (const [k, c] of this.children) out.children.set(k, { pe: c.pe, set: c.set.mapTree(addMembers, [...path, c.pe]) });
-    return out;
-  }
-
   /** The FieldsV1 document: `{"f:spec":{"f:replicas":{}}}`, `"."` marking a member that also has children. */
   toFieldsV1(): Record<string, unknown> {
     return this.emit(false);
@@ -144,8 +158,8 @@ export class FieldSet {
     if (includeSelf && !this.empty()) out["."] = {};
     const steps = new Map<string, PathElement>(this.members);
     for (const [k, c] of this.children) if (!c.set.empty()) steps.set(k, c.pe);
-    for (const pe of sorted([...steps.values()])) {
-      const k = serializeElement(pe);
+    const order = [...steps].sort((a, b) => compareElements(a[1], b[1]));
+    for (const [k] of order) {
       const c = this.children.get(k);
       out[k] = c && !c.set.empty() ? c.set.emit(this.members.has(k)) : {};
     }
