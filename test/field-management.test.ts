@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { request } from "node:https";
 import { startTestApiServer, type TestApiServer } from "./harness/index.js";
 import type { KubeObject, ManagedFieldsEntry, RestRequest, RestResponse } from "../src/api/index.js";
+import { Client, inProcessTransport, resources } from "../src/client/index.js";
 
 const admin = { username: "admin", groups: ["system:masters"] };
 const apply = "application/apply-patch+yaml";
@@ -83,6 +84,12 @@ describe("field management over the REST API", () => {
   it("names the manager after the User-Agent when the request gives none", async () => {
     const r = await call("POST", cms, { body: cm("ua", { a: "1" }), userAgent: "my-operator/v1.2.3 (linux/amd64) kubernetes/abc" });
     assert.deepEqual(managers(r), ["my-operator/Update"]);
+  });
+
+  it("names in-process components' writes after their user agent (kube-controller-manager…)", async () => {
+    const controller = new Client({ transport: inProcessTransport(api.handler, { user: admin, userAgent: "kube-controller-manager/v1.35.0 (linux/amd64)" }) });
+    const created = await controller.create(resources.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "by-controller", namespace: "default" }, data: { a: "1" } });
+    assert.deepEqual(created.metadata.managedFields?.map((e) => e.manager), ["kube-controller-manager"]);
   });
 
   it("resets managedFields set to [{}] by a patch, and tracks again after an apply", async () => {

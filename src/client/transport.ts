@@ -26,12 +26,13 @@ export const loopbackUser: UserInfo = {
  * copied, as serializing would: the server defaults objects in place and must not
  * change the caller's.
  */
-export function inProcessTransport(handler: RestHandler, options: { user?: UserInfo } = {}): Transport {
+export function inProcessTransport(handler: RestHandler, options: { user?: UserInfo; /** As an HTTP client's User-Agent: it names the field manager of writes without one. */ userAgent?: string } = {}): Transport {
   const user = options.user ?? loopbackUser;
   return async (request) => {
     const response = await handler({
       ...request,
       user: request.user ?? user,
+      userAgent: request.userAgent ?? options.userAgent,
       body: request.body === undefined ? undefined : structuredClone(request.body),
     });
     // Status bodies are built in code and may hold `undefined` fields that JSON would

@@ -70,6 +70,8 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
     token: `${options.token}:${options.nodeName}`,
     ca: options.caCert,
     insecureSkipTlsVerify: !options.caCert,
+    // Its writes' field manager is "kubelet", as upstream's.
+    userAgent: "kubelet/k8ts",
   });
   const client: ClientType = new Client({ transport });
   let agent: RunningNodeAgent | undefined;

@@ -4,7 +4,7 @@ import { builtinRegistry, type RestHandler, type UserInfo } from "../api/index.j
 import { Client, InformerFactory, inProcessTransport } from "../client/index.js";
 import { dnsServiceIP, ensureKubeDnsService, startClusterDns } from "../dns/index.js";
 import { startControllers } from "./controllers.js";
-import { componentUsers, nodeUser, serviceAccountUser } from "./identities.js";
+import { componentUsers, nodeUser, serviceAccountUser, userAgentOf } from "./identities.js";
 import type { LegacyTokenClaims } from "../controllers/serviceaccount/index.js";
 import { defaultNodeName, ensureJoinToken, joinTokenAuthenticator } from "./agent.js";
 import { startNodeAgent } from "../kubelet/index.js";
@@ -160,7 +160,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const controllersStop = new AbortController();
   const client = new Client({ transport: inProcessTransport(api.handler) });
   // Each component acts as its own user, with only what its bootstrap role grants.
-  const clientAs = (user: UserInfo) => new Client({ transport: inProcessTransport(api.handler, { user }) });
+  const clientAs = (user: UserInfo) => new Client({ transport: inProcessTransport(api.handler, { user, userAgent: userAgentOf(user) }) });
   // The metrics pipeline (metrics-server's role): every server scrapes, so any of them answers metrics.k8s.io.
   const metricsDone = monitoring.start({ client, tls: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key }, signal: controllersStop.signal, intervalMs: options.metricResolutionMs, log });
   // With several servers on one etcd, only the holder of a component's Lease runs it.
