@@ -47,7 +47,8 @@ const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 const mib = (x: number) => `${(x / 1024 / 1024).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
-  const server = await startK8tsServer({ extraArgs: ["--store", "sqlite"] });
+  // SERVER_ARGS: extra `k8ts server` flags, e.g. SERVER_ARGS="--watch-cache=false" for a before/after.
+  const server = await startK8tsServer({ extraArgs: ["--store", "sqlite", ...(process.env.SERVER_ARGS ?? "").split(" ").filter(Boolean)] });
   const c = await rawClient(server.kubeconfig, { maxSockets: concurrency });
   const rows: Row[] = [];
   try {

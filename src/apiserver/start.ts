@@ -15,6 +15,7 @@ import type { AllocationPool } from "./allocation/pools.js";
 import { servicePools } from "../api/index.js";
 import { startCompactor } from "./compactor.js";
 import { WatchCache } from "./watch-cache/watch-cache.js";
+import { EtcdStore } from "../storage/index.js";
 import { resourcePrefix } from "./object-store.js";
 import type { AdmissionPlugin } from "./admission-chain.js";
 import { ensureSystemPriorityClasses } from "./admission/index.js";
@@ -96,7 +97,8 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     await watchCache.start([...new Set(options.registry.all().map(resourcePrefix))]);
     apiServer.parts.watchCache = watchCache;
   }
-  await repairAllocations(options.store, options.registry);
+  // Several servers can share only an etcd store: there, a claim another server is still writing the object for must not be freed.
+  await repairAllocations(options.store, options.registry, { leakGraceMs: options.store instanceof EtcdStore ? 60_000 : 0 });
   await bootstrapCluster(apiServer.handle);
   await reconcileBootstrapPolicy(apiServer.handle);
   await ensureSystemPriorityClasses(apiServer.handle);

@@ -48,6 +48,7 @@ Server flags:
   --leader-elect true|false              run the scheduler and controller manager only while holding their
                             kube-system Lease (default true with --datastore-endpoint, false otherwise)
   --leader-elect-lease-duration D, --leader-elect-renew-deadline D, --leader-elect-retry-period D   (15s, 10s, 2s)
+  --watch-cache true|false               serve watches and LISTs from memory, fed by one store watch (default true)
   --disable-agent           do not run a node agent in this process
   --proxy-mode nftables|iptables|userspace   how the local agent's service proxy programs the node (default nftables)
   --node-monitor-grace-period DURATION   silence after which a node is NotReady (default 50s)
@@ -137,6 +138,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "datastore-certfile": { type: "string" },
       "datastore-keyfile": { type: "string" },
       "leader-elect": { type: "string" },
+      "watch-cache": { type: "string" },
       "leader-elect-lease-duration": { type: "string" },
       "leader-elect-renew-deadline": { type: "string" },
       "leader-elect-retry-period": { type: "string" },
@@ -234,6 +236,11 @@ function parseHaFlags(values: Record<string, string | boolean | undefined>, opti
     options.datastoreTls = { caFile: str("datastore-cafile"), certFile: str("datastore-certfile"), keyFile: str("datastore-keyfile") };
   } else {
     for (const f of ["datastore-cafile", "datastore-certfile", "datastore-keyfile"]) if (str(f) !== undefined) throw new UsageError(`--${f}: needs --datastore-endpoint`);
+  }
+  const watchCache = str("watch-cache");
+  if (watchCache !== undefined) {
+    if (watchCache !== "true" && watchCache !== "false") throw new UsageError(`--watch-cache: "${watchCache}" is not true or false`);
+    options.watchCache = watchCache === "true";
   }
   const elect = str("leader-elect");
   if (elect !== undefined) {

@@ -74,6 +74,8 @@ export interface ServerOptions {
   leaderElect?: boolean;
   /** --leader-elect-lease-duration/-renew-deadline/-retry-period (default 15 s/10 s/2 s). */
   leaderElection?: Partial<LeaderElectionTimings>;
+  /** --watch-cache (default true): serve watches and LISTs from the API server's watch cache. */
+  watchCache?: boolean;
 }
 
 export interface RunningServer {
@@ -118,6 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     api = await serveApi({
       store,
+      watchCache: options.watchCache,
       tls: { key: pki.serving.key, cert: pki.serving.cert, ca: pki.ca.cert },
       host: options.bindAddress,
       port: options.port,
