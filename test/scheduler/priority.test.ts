@@ -1,10 +1,9 @@
-// PriorityResolver against the real API server: without a scheduling.k8s.io/v1
-// PriorityClass resource on the server, spec.priority and the built-in system classes
-// decide, and the missing resource is not reported as an error.
+// PriorityResolver against the real API server: a pod's class's value from the server's
+// scheduling.k8s.io/v1 PriorityClasses, else the built-in system classes, else spec.priority.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Pod } from "../../src/api/index.js";
-import { FakeClock } from "../../src/client/index.js";
+import type { KubeObject, Pod } from "../../src/api/index.js";
+import { FakeClock, resources } from "../../src/client/index.js";
 import { PriorityResolver } from "../../src/scheduler/index.js";
 import { startTestApiServer, type TestApiServer } from "../harness/index.js";
 
@@ -19,13 +18,15 @@ describe("PriorityResolver", () => {
     await server.close();
   });
 
-  it("uses spec.priority and the system classes when the server has no PriorityClasses", async () => {
+  it("uses the server's PriorityClasses, then the system classes, then spec.priority", async () => {
+    await server.client.create(resources.priorityclasses, { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000 } as KubeObject);
     const errors: unknown[] = [];
-    const clock = new FakeClock();
-    const resolver = new PriorityResolver({ client: server.client, clock, onError: (err) => errors.push(err) });
+    const resolver = new PriorityResolver({ client: server.client, clock: new FakeClock(), onError: (err) => errors.push(err) });
     const stop = new AbortController();
     const running = resolver.start(stop.signal);
-    await clock.untilTimers(1); // it checked, found nothing, and sleeps before checking again
+    const deadline = Date.now() + 5000;
+    while (resolver.priorityOf(pod({ priorityClassName: "high" })) !== 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(resolver.priorityOf(pod({ priorityClassName: "high", priority: 1 })), 1000);
     assert.equal(resolver.priorityOf(pod({ priority: 7 })), 7);
     assert.equal(resolver.priorityOf(pod({ priorityClassName: "system-node-critical" })), 2_000_001_000);
     assert.equal(resolver.priorityOf(pod({ priorityClassName: "system-cluster-critical", priority: 5 })), 2_000_000_000);
