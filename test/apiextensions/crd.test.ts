@@ -77,6 +77,17 @@ describe("CustomResourceDefinitions (in-process API server)", () => {
     assert.match(body(res).message, /metadata.name: Invalid value: "wrong.stable.example.com": must be spec.names.plural\+"."\+spec.group/);
   });
 
+  it("requires the API approval annotation for groups under k8s.io", async () => {
+    const crd = cronTabCrd() as { metadata: { name: string; annotations?: Record<string, string> }; spec: { group: string } };
+    crd.metadata.name = "crontabs.stable.k8s.io";
+    crd.spec.group = "stable.k8s.io";
+    const res = await call({ method: "POST", path: crdPath, body: crd, query: { dryRun: "All" } });
+    assert.equal(res.status, 422);
+    assert.match(body(res).message, /metadata.annotations\[api-approved.kubernetes.io\]: Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https:\/\/github.com\/kubernetes\/enhancements\/pull\/1111/);
+    crd.metadata.annotations = { "api-approved.kubernetes.io": "https://github.com/kubernetes/enhancements/pull/1111" };
+    assert.equal((await call({ method: "POST", path: crdPath, body: crd, query: { dryRun: "All" } })).status, 201);
+  });
+
   it("creates an object with defaults, prunes unknown fields, and refuses schema violations", async () => {
     const created = await call({ method: "POST", path: ctPath, body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "a" }, spec: { cronSpec: "* * * * */5", unknownField: 1, extra: { kept: true } } } });
     assert.equal(created.status, 201, JSON.stringify(created.body));

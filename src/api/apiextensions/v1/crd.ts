@@ -70,6 +70,7 @@ export function validateCrd(crd: CustomResourceDefinition, old: CustomResourceDe
   for (const m of nameIsDNSSubdomain(name, false)) if (name) errs.push(fieldError.invalid("metadata.name", name, m));
   if (name && name !== `${spec.names?.plural}.${spec.group}`) errs.push(fieldError.invalid("metadata.name", name, `must be spec.names.plural+"."+spec.group`));
 
+  errs.push(...apiApprovalErrors(crd));
   if (!spec.group) errs.push(fieldError.required("spec.group"));
   else if (isDNS1123Subdomain(spec.group).length) errs.push(fieldError.invalid("spec.group", spec.group, isDNS1123Subdomain(spec.group).join(",")));
   else if (spec.group.split(".").length < 2) errs.push(fieldError.invalid("spec.group", spec.group, "should be a domain with at least one dot"));
@@ -163,6 +164,25 @@ export function validateCrd(crd: CustomResourceDefinition, old: CustomResourceDe
     });
   }
   return errs;
+}
+
+const approvalAnnotation = "api-approved.kubernetes.io";
+
+/** Groups under k8s.io and kubernetes.io need the API approval annotation (upstream's validateAPIApproval). */
+function apiApprovalErrors(crd: CustomResourceDefinition): FieldError[] {
+  const group = crd.spec?.group ?? "";
+  const field = `metadata.annotations[${approvalAnnotation}]`;
+  const protectedGroup = group === "k8s.io" || group === "kubernetes.io" || group.endsWith(".k8s.io") || group.endsWith(".kubernetes.io");
+  const value = crd.metadata.annotations?.[approvalAnnotation];
+  if (!protectedGroup) return [];
+  if (value === undefined) return [fieldError.required(field, `protected groups must have approval annotation "${approvalAnnotation}", see https://github.com/kubernetes/enhancements/pull/1111`)];
+  if (value.startsWith("unapproved")) return [];
+  try {
+    new URL(value);
+    return [];
+  } catch {
+    return [fieldError.invalid(field, value, `protected groups must have approval annotation "${approvalAnnotation}" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111`)];
+  }
 }
 
 export function isConditionTrue(crd: CustomResourceDefinition, type: string): boolean {
