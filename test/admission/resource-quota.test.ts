@@ -5,7 +5,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ResourceQuota } from "../../src/api/index.js";
 import { resourceQuotaAdmission } from "../../src/apiserver/index.js";
-import { InformerFactory, resources, type Client } from "../../src/client/index.js";
+import { EventRecorder, InformerFactory, resources, type Client } from "../../src/client/index.js";
+import { ReplicaSetController } from "../../src/controllers/replicaset/index.js";
 import { ResourceQuotaController } from "../../src/controllers/resourcequota/index.js";
 import { startTestApiServer, type TestApiServer } from "../harness/index.js";
 import { createNamespace, eventually, expectForbidden, pod } from "./_helpers.js";
@@ -33,7 +34,10 @@ describe("ResourceQuota admission and controller", () => {
     server = await startTestApiServer({ store: "memory", admission: [resourceQuotaAdmission] });
     client = server.client;
     const informers = new InformerFactory({ client });
-    running = new ResourceQuotaController({ client, informers }).start(stop.signal);
+    running = Promise.all([
+      new ResourceQuotaController({ client, informers }).start(stop.signal),
+      new ReplicaSetController({ client, informers, kind: "ReplicationController", events: new EventRecorder({ client, component: "replication-controller" }) }).start(stop.signal),
+    ]).then(() => undefined);
     informers.start(stop.signal);
   });
   after(async () => {
@@ -113,6 +117,26 @@ describe("ResourceQuota admission and controller", () => {
       const now = (await client.get(resources.resourcequotas, "compute", { namespace: "q2" })) as ResourceQuota;
       return now.status?.hard?.["requests.memory"] === "1Gi" && now.status?.used?.["requests.memory"] === "768Mi";
     });
+  });
+
+  it("surfaces exceeded quota on a ReplicationController as ReplicaFailure, cleared once it fits (test/e2e/apps/rc.go)", async () => {
+    await createNamespace(client, "q4");
+    await client.create(resources.resourcequotas, quota("condition-test", "q4", { pods: "2" }));
+    await eventually("status", async () => (await usedOf(client, "q4", "condition-test")) !== undefined);
+    const rc = (replicas: number) => ({
+      apiVersion: "v1",
+      kind: "ReplicationController",
+      metadata: { name: "condition-test", namespace: "q4" },
+      spec: { replicas, selector: { name: "condition-test" }, template: { metadata: { labels: { name: "condition-test" } }, spec: { containers: [{ name: "httpd", image: "busybox" }] } } },
+    });
+    await client.create(resources.replicationcontrollers, rc(3));
+    type Rc = { spec: { replicas: number }; status?: { conditions?: { type: string; reason?: string; message?: string }[] } };
+    const failure = await eventually("ReplicaFailure", async () => ((await client.get(resources.replicationcontrollers, "condition-test", { namespace: "q4" })) as unknown as Rc).status?.conditions?.find((c) => c.type === "ReplicaFailure"));
+    assert.equal(failure.reason, "FailedCreate");
+    assert.match(failure.message ?? "", /exceeded quota: condition-test, requested: pods=1, used: pods=2, limited: pods=2/);
+    const current = (await client.get(resources.replicationcontrollers, "condition-test", { namespace: "q4" })) as unknown as Rc & { metadata: object };
+    await client.update(resources.replicationcontrollers, { ...(current as object), spec: { ...current.spec, replicas: 2 } } as never);
+    await eventually("condition cleared", async () => !((await client.get(resources.replicationcontrollers, "condition-test", { namespace: "q4" })) as unknown as Rc).status?.conditions?.some((c) => c.type === "ReplicaFailure"), 15_000);
   });
 
   it("follows spec changes to hard", async () => {
