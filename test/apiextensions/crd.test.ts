@@ -69,6 +69,23 @@ describe("CustomResourceDefinitions (in-process API server)", () => {
     assert.deepEqual(names, ["crontabs", "crontabs/scale", "crontabs/status"]);
   });
 
+  it("does not accept names another CRD of the group already uses", async () => {
+    const dup = cronTabCrd() as { metadata: { name: string }; spec: { names: Record<string, unknown> } };
+    dup.metadata.name = "crontabs2.stable.example.com";
+    dup.spec.names = { plural: "crontabs2", singular: "crontab2", kind: "CronTab" };
+    assert.equal((await call({ method: "POST", path: crdPath, body: dup })).status, 201);
+    const crd = await until(async () => {
+      const got = body(await call({ method: "GET", path: `${crdPath}/crontabs2.stable.example.com` }));
+      return got.status?.conditions?.length ? got : undefined;
+    }, "conditions");
+    const cond = (t: string) => crd.status.conditions.find((c: { type: string }) => c.type === t);
+    assert.deepEqual([cond("NamesAccepted").status, cond("NamesAccepted").reason, cond("NamesAccepted").message], ["False", "KindConflict", '"CronTab" is already in use']);
+    assert.deepEqual([cond("Established").status, cond("Established").reason], ["False", "NotAccepted"]);
+    assert.equal((await call({ method: "GET", path: "/apis/stable.example.com/v1/namespaces/default/crontabs2" })).status, 404);
+    assert.equal((await call({ method: "DELETE", path: `${crdPath}/crontabs2.stable.example.com` })).status, 200);
+    await until(async () => ((await call({ method: "GET", path: `${crdPath}/crontabs2.stable.example.com` })).status === 404 ? true : undefined), "crontabs2 gone");
+  });
+
   it("refuses a CRD whose name is not plural.group, with upstream's message", async () => {
     const bad = cronTabCrd();
     (bad.metadata as { name: string }).name = "wrong.stable.example.com";
@@ -212,6 +229,22 @@ describe("CustomResourceDefinitions (in-process API server)", () => {
     await until(async () => ((await call({ method: "GET", path: `${crdPath}/crontabs.stable.example.com` })).status === 404 ? true : undefined), "CRD gone");
     await until(async () => ((await call({ method: "GET", path: ctPath })).status === 404 ? true : undefined), "resource unregistered");
     assert.equal((await server.store.range("/registry/stable.example.com/crontabs/")).kvs.length, 0);
+  });
+
+  it("accepts a CRD's names once the CRD that held them is gone", async () => {
+    const waiting = cronTabCrd() as { metadata: { name: string }; spec: { names: Record<string, unknown> } };
+    waiting.metadata.name = "crontabs3.stable.example.com";
+    waiting.spec.names = { plural: "crontabs3", singular: "crontab3", kind: "Widget3" };
+    const holder = structuredClone(waiting);
+    holder.metadata.name = "crontabs4.stable.example.com";
+    holder.spec.names = { plural: "crontabs4", singular: "crontab4", kind: "Widget3" };
+    assert.equal((await call({ method: "POST", path: crdPath, body: holder })).status, 201);
+    await until(async () => ((await call({ method: "GET", path: "/apis/stable.example.com/v1/namespaces/default/crontabs4" })).status === 200 ? true : undefined), "holder served");
+    assert.equal((await call({ method: "POST", path: crdPath, body: waiting })).status, 201);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await call({ method: "GET", path: "/apis/stable.example.com/v1/namespaces/default/crontabs3" })).status, 404);
+    assert.equal((await call({ method: "DELETE", path: `${crdPath}/crontabs4.stable.example.com` })).status, 200);
+    await until(async () => ((await call({ method: "GET", path: "/apis/stable.example.com/v1/namespaces/default/crontabs3" })).status === 200 ? true : undefined), "waiting CRD served");
   });
 });
 

@@ -85,6 +85,8 @@ class Controller {
           if (ev.type === "delete") {
             const name = ev.kv.key.slice(crdPrefix.length);
             this.chain = this.chain.then(() => this.unregister(name));
+            // Names it held may now be accepted for another CRD of its group.
+            void this.chain.then(() => this.requeueAll()).catch(() => undefined);
           } else {
             this.enqueue(decodeObject(ev.kv) as CustomResourceDefinition);
           }
@@ -101,6 +103,10 @@ class Controller {
         if (!this.o.signal.aborted) console.error("k8ts apiserver: crd controller resync:", err);
       }
     }
+  }
+
+  private async requeueAll(): Promise<void> {
+    for (const kv of (await this.o.store.range(crdPrefix)).kvs) this.enqueue(decodeObject(kv) as CustomResourceDefinition);
   }
 
   private enqueue(crd: CustomResourceDefinition): void {
