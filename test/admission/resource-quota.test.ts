@@ -139,6 +139,18 @@ describe("ResourceQuota admission and controller", () => {
     await eventually("condition cleared", async () => !((await client.get(resources.replicationcontrollers, "condition-test", { namespace: "q4" })) as unknown as Rc).status?.conditions?.some((c) => c.type === "ReplicaFailure"), 15_000);
   });
 
+  it("admits exactly as many concurrent creates as the quota allows", async () => {
+    await createNamespace(client, "q5");
+    await client.create(resources.resourcequotas, quota("ten", "q5", { "count/configmaps": "10" }));
+    await eventually("status", async () => (await usedOf(client, "q5", "ten")) !== undefined);
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => server.httpClient.create(resources.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `c${i}`, namespace: "q5" } })),
+    );
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 10);
+    for (const r of results) if (r.status === "rejected") assert.match(String(r.reason), /exceeded quota: ten, requested: count\/configmaps=1, used: count\/configmaps=10, limited: count\/configmaps=10/);
+    assert.equal((await usedOf(client, "q5", "ten"))?.["count/configmaps"], "10");
+  });
+
   it("follows spec changes to hard", async () => {
     const q = (await client.get(resources.resourcequotas, "best-effort", { namespace: "q3" })) as ResourceQuota;
     await client.update(resources.resourcequotas, { ...q, spec: { ...q.spec, hard: { pods: "3" } } });

@@ -19,13 +19,35 @@ export const resourceQuotaAdmission: AdmissionPlugin = {
   name: "ResourceQuota",
   async validate(attrs) {
     if ((attrs.operation !== "CREATE" && attrs.operation !== "UPDATE") || attrs.subresource !== "" || !attrs.object || !attrs.rt.namespaced || !attrs.namespace) return;
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await checkAndCharge(attrs);
-      if (outcome !== "conflict") return;
-      if (attempt >= maxConflictRetries) throw forbidden(attrs, "Unable to admit the request at this time because of a conflict updating the resource quota status; please retry");
-    }
+    // One check at a time per namespace in this process (as upstream's quota evaluator queues
+    // work per namespace), so concurrent creates do not race on the same status; another API
+    // server's writes still lose a compare-and-swap and are retried.
+    await inNamespaceOrder(attrs.server.store, attrs.namespace, async () => {
+      for (let attempt = 0; ; attempt++) {
+        const outcome = await checkAndCharge(attrs);
+        if (outcome !== "conflict") return;
+        if (attempt >= maxConflictRetries) throw forbidden(attrs, "Unable to admit the request at this time because of a conflict updating the resource quota status; please retry");
+      }
+    });
   },
 };
+
+// Per store (one API server's cluster), per namespace: the last queued check.
+const queues = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+async function inNamespaceOrder<T>(store: object, namespace: string, fn: () => Promise<T>): Promise<T> {
+  let namespaceTails = queues.get(store);
+  if (!namespaceTails) queues.set(store, (namespaceTails = new Map()));
+  const before = namespaceTails.get(namespace) ?? Promise.resolve();
+  const run = before.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  namespaceTails.set(namespace, tail);
+  try {
+    return await run;
+  } finally {
+    if (namespaceTails.get(namespace) === tail) namespaceTails.delete(namespace);
+  }
+}
 
 async function checkAndCharge(attrs: AdmissionAttributes): Promise<"done" | "conflict"> {
   const { group, plural } = attrs.rt;
