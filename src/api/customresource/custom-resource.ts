@@ -105,11 +105,13 @@ function strategyFor(v: CustomResourceDefinitionVersion, schema: JSONSchemaProps
   if (schema) {
     strategy.defaults = (obj) => applyDefaults(obj, schema);
     // Defaults added to the schema later show on objects stored before (upstream defaults on decode from storage).
-    strategy.fromStorage = (obj) => {
-      const copy = structuredClone(obj);
-      applyDefaults(copy, schema);
-      return isDeepStrictEqual(copy, obj) ? obj : copy;
-    };
+    if (hasDefaults(schema)) {
+      strategy.fromStorage = (obj) => {
+        const copy = structuredClone(obj);
+        applyDefaults(copy, schema);
+        return isDeepStrictEqual(copy, obj) ? obj : copy;
+      };
+    }
     strategy.validate = (obj, old) => validateCustomResource(obj, old, schema);
   }
   const selectable = v.selectableFields ?? [];
@@ -124,6 +126,13 @@ function strategyFor(v: CustomResourceDefinitionVersion, schema: JSONSchemaProps
     }
   }
   return strategy;
+}
+
+function hasDefaults(s: JSONSchemaProps): boolean {
+  if (s.default !== undefined) return true;
+  if (Object.values(s.properties ?? {}).some(hasDefaults)) return true;
+  if (s.items && !Array.isArray(s.items) && hasDefaults(s.items)) return true;
+  return typeof s.additionalProperties === "object" && hasDefaults(s.additionalProperties);
 }
 
 function withoutMeta(obj: KubeObject, dropStatus: boolean): Record<string, unknown> {
