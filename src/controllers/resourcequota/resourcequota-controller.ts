@@ -1,9 +1,10 @@
 import type { KubeObject, ResourceQuota, ResourceList } from "../../api/index.js";
 import { formatResourceList, matchingQuotaResources, parseResourceList, quotaScopesMatch, quotaUsage, addResources } from "../../api/index.js";
-import { Quantity } from "../../machinery/index.js";
+import { Quantity, isApiError } from "../../machinery/index.js";
 import { WorkQueue, realClock, resource, resources, runWorkers, type Client, type Clock, type Informer, type InformerFactory, type Resource } from "../../client/index.js";
 
 const resourceQuotas = resource<ResourceQuota>("", "v1", "resourcequotas", "ResourceQuota", true);
+const persistentVolumeClaims = resource("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true);
 
 /** Kinds whose objects are watched, so a change recomputes their namespace's quotas at once (replenishment). */
 const watchedKinds: Resource[] = [resources.pods, resources.services, resources.configmaps, resources.secrets, resources.replicationcontrollers, resourceQuotas];
@@ -102,16 +103,12 @@ export class ResourceQuotaController {
     return { requeueAfterMs: this.options.resyncMs ?? 300_000 };
   }
 
-  /** The kinds a quota's resources can count: the watched ones, and any `count/<plural>[.<group>]` the client knows. */
+  /** The kinds a quota's resources can count: the watched ones, and any other the client knows that a hard resource names (count/…, PVC storage). */
   private async kindsFor(hardNames: string[]): Promise<Resource[]> {
     const kinds = [...watchedKinds];
-    for (const name of hardNames) {
-      if (!name.startsWith("count/")) continue;
-      const [plural, ...groupParts] = name.slice("count/".length).split(".");
-      const group = groupParts.join(".");
-      if (kinds.some((k) => k.group === group && k.resource === plural)) continue;
-      const known = Object.values(resources).find((r) => r.group === group && r.resource === plural && r.namespaced);
-      if (known) kinds.push(known);
+    for (const r of [persistentVolumeClaims, ...(Object.values(resources) as Resource[])]) {
+      if (!r.namespaced || kinds.some((k) => k.group === r.group && k.resource === r.resource)) continue;
+      if (matchingQuotaResources(r.group, r.resource, hardNames).length > 0) kinds.push(r);
     }
     return kinds;
   }
@@ -119,7 +116,13 @@ export class ResourceQuotaController {
   private async objectsOf(kind: Resource, namespace: string, signal: AbortSignal): Promise<KubeObject[]> {
     const informer = this.watched.get(`${kind.group}/${kind.resource}`);
     if (informer) return informer.list().filter((o) => o.metadata.namespace === namespace);
-    return (await this.client.list(kind, { namespace, signal })).items;
+    try {
+      return (await this.client.list(kind, { namespace, signal })).items;
+    } catch (err) {
+      // A kind this server does not serve has no objects to count.
+      if (isApiError(err, "NotFound")) return [];
+      throw err;
+    }
   }
 }
 
