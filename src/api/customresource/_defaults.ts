@@ -30,3 +30,24 @@ export function applyDefaults(value: unknown, s: JSONSchemaProps): void {
     for (const key of Object.keys(value)) if (!s.properties?.[key]) applyDefaults(value[key], s.additionalProperties);
   }
 }
+
+/** Would applyDefaults change `value`? A read-only walk, so objects already defaulted are not copied. */
+export function needsDefaults(value: unknown, s: JSONSchemaProps): boolean {
+  if (Array.isArray(value)) {
+    const items = Array.isArray(s.items) ? undefined : s.items;
+    return items !== undefined && value.some((item) => needsDefaults(item, items));
+  }
+  if (!isObject(value)) return false;
+  for (const [key, prop] of Object.entries(s.properties ?? {})) {
+    const v = value[key];
+    if (v === null && !prop.nullable) return true;
+    if (v === undefined) {
+      if (prop.default !== undefined) return true;
+    } else if (needsDefaults(v, prop)) return true;
+  }
+  if (typeof s.additionalProperties === "object") {
+    const ap = s.additionalProperties;
+    for (const key of Object.keys(value)) if (!s.properties?.[key] && needsDefaults(value[key], ap)) return true;
+  }
+  return false;
+}

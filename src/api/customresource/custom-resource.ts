@@ -11,7 +11,7 @@ import type { ResourceType, Strategy } from "../resource-type.js";
 import type { Definitions } from "../schema.js";
 import { listOf } from "../meta/v1/index.js";
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion, JSONSchemaProps } from "../apiextensions/v1/crd-types.js";
-import { applyDefaults } from "./_defaults.js";
+import { applyDefaults, needsDefaults } from "./_defaults.js";
 import { validateRules } from "./_cel-rules.js";
 import { validateValue } from "./_validate-value.js";
 import { ratchetErrors } from "./_ratchet.js";
@@ -107,9 +107,10 @@ function strategyFor(v: CustomResourceDefinitionVersion, schema: JSONSchemaProps
     // Defaults added to the schema later show on objects stored before (upstream defaults on decode from storage).
     if (hasDefaults(schema)) {
       strategy.fromStorage = (obj) => {
+        if (!needsDefaults(obj, schema)) return obj;
         const copy = structuredClone(obj);
         applyDefaults(copy, schema);
-        return isDeepStrictEqual(copy, obj) ? obj : copy;
+        return copy;
       };
     }
     strategy.validate = (obj, old) => validateCustomResource(obj, old, schema);
