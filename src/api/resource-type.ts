@@ -181,6 +181,8 @@ export interface ServiceAccountTokenClaims {
   pod?: { name: string; uid: string };
   secret?: { name: string; uid: string };
   node?: { name: string; uid: string };
+  /** Seconds after which using the token is logged as stale though still valid (`warnafter`, extended kube-api-access tokens). */
+  warnAfterSeconds?: number;
 }
 
 export type TokenReviewResult = { authenticated: true; user: UserInfo; audiences: string[] } | { authenticated: false; error: string };

@@ -215,6 +215,23 @@ describe("service-account token authentication", () => {
     assert.equal((await s.tokens.review(token, [])).authenticated, true);
   });
 
+  it("extends a pod's auto-mounted token (3607 s, API audience) to a year with warnafter, as upstream; not other tokens", async () => {
+    const s = await newServer();
+    await s.must("POST", "/api/v1/namespaces/default/pods", pod("auto", "robot"));
+    const res = (await s.must("POST", tokenPath, requestToken({ expirationSeconds: 3607, boundObjectRef: { apiVersion: "v1", kind: "Pod", name: "auto" } }))) as unknown as { status: { token: string; expirationTimestamp: string } };
+    const claims = decodeJwt(res.status.token);
+    assert.equal((claims.exp ?? 0) - (claims.iat ?? 0), 365 * 24 * 3600);
+    assert.equal((claims["kubernetes.io"] as { warnafter: number }).warnafter, (claims.iat ?? 0) + 3607);
+    assert.equal(res.status.expirationTimestamp, "2026-01-01T01:00:07Z", "the answer keeps the requested expiry");
+    s.step(3607 + 3600);
+    assert.ok(await s.tokens.authenticate(res.status.token), "still valid after warnafter");
+    // Not bound to a pod, or for another audience: no extension.
+    const plain = decodeJwt(await tokenFor(s, { expirationSeconds: 3607 }));
+    assert.equal((plain.exp ?? 0) - (plain.iat ?? 0), 3607);
+    const vault = decodeJwt(await tokenFor(s, { expirationSeconds: 3607, audiences: ["vault"], boundObjectRef: { apiVersion: "v1", kind: "Pod", name: "auto" } }));
+    assert.equal((vault.exp ?? 0) - (vault.iat ?? 0), 3607);
+  });
+
   it("refuses a token signed by another key, and a tampered one", async () => {
     const s = await newServer();
     const other = await newServer({ signingKey: generateServiceAccountKeyPair().privateKey });

@@ -100,6 +100,7 @@ export function serviceAccountTokens(options: ServiceAccountTokenOptions): Servi
       if (claims.pod) kubernetes.pod = claims.pod;
       if (claims.secret) kubernetes.secret = claims.secret;
       if (claims.node) kubernetes.node = claims.node;
+      if (claims.warnAfterSeconds) kubernetes.warnafter = Math.floor(now().getTime() / 1000) + claims.warnAfterSeconds;
       return signer.signBound({ subject: serviceAccountUsername(sa.namespace, sa.name), audiences: claims.audiences, expirationSeconds: claims.expirationSeconds, now: now(), kubernetes });
     },
     signLegacy: (claims) => signer.signLegacy(claims),

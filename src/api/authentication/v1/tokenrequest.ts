@@ -13,6 +13,10 @@ import type { TokenRequest } from "./token-types.js";
 export const minTokenExpirationSeconds = 600;
 export const maxTokenExpirationSeconds = 2 ** 32;
 export const defaultTokenExpirationSeconds = 3600;
+/** The lifetime the ServiceAccount admission plugin gives kube-api-access tokens: the marker of an auto-mounted token. */
+export const warnOnlyBoundTokenExpirationSeconds = 3607;
+/** What such a token is extended to (--service-account-extend-token-expiration, on by default): a year. */
+export const expirationExtensionSeconds = 365 * 24 * 60 * 60;
 
 const tokenRequestKind = { group: "authentication.k8s.io", kind: "TokenRequest" };
 
@@ -89,8 +93,17 @@ export async function requestToken(parent: KubeObject, body: KubeObject, env: Re
     }
   }
   tr.spec.audiences = [...claims.audiences];
+  // A pod's auto-mounted token (3607 s, for the API) lives a year but says when it should
+  // have been replaced, so clients that read their token once keep working (upstream's
+  // extended expiration). The answer still gives the requested expiry.
+  const requested = claims.expirationSeconds;
+  const forApi = claims.audiences.every((a) => env.tokens!.apiAudiences.includes(a));
+  if (claims.pod && requested === warnOnlyBoundTokenExpirationSeconds && forApi) {
+    claims.warnAfterSeconds = requested;
+    claims.expirationSeconds = expirationExtensionSeconds;
+  }
   const token = await env.tokens.issue(claims);
-  const expires = new Date(Math.floor(env.now.getTime() / 1000) * 1000 + claims.expirationSeconds * 1000);
+  const expires = new Date(Math.floor(env.now.getTime() / 1000) * 1000 + requested * 1000);
   tr.status = { token, expirationTimestamp: expires.toISOString().replace(/\.\d{3}Z$/, "Z") };
   tr.metadata = { ...tr.metadata, name, namespace };
   return tr;
