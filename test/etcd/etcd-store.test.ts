@@ -22,7 +22,8 @@ describe("EtcdStore on a 3-member cluster", { skip }, () => {
 
   runStoreContract({
     name: "EtcdStore",
-    newStore: () => EtcdStore.open({ endpoints: etcd!.endpoints, keyPrefix: `/contract-${n++}` }),
+    // A generous budget: the slow-watcher test queues 10,100 writes at once, and CI machines are shared.
+    newStore: () => EtcdStore.open({ endpoints: etcd!.endpoints, keyPrefix: `/contract-${n++}`, requestTimeoutMs: 60_000 }),
   });
 
   describe("EtcdStore", () => {
