@@ -4,6 +4,7 @@
 // `kubectl apply --server-side` migrates ownership, and managedFields look as upstream's.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
 import { kubectlJson, kubectlOk, kubectlRun, needsKubectl, startServer } from "./_fixtures.js";
 
 interface ManagedEntry {
@@ -164,5 +165,38 @@ describe("server-side apply with kubectl", needsKubectl, () => {
     // Dropping b from the manifest removes it: kubectl now owns it.
     await kubectlOk(server, ["apply", "--server-side", "-f", "-"], { stdin: cm({ a: "changed" }) });
     assert.deepEqual((await kubectlJson(server, ["get", "configmap", "migrate"])).data, { a: "changed" });
+  });
+
+  it("works from @kubernetes/client-node: apply-create, a 409 for another manager, force", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(server.kubeconfig);
+    const api = KubernetesObjectApi.makeApiClient(kc);
+    const cm = (v: string): KubernetesObject & { data: Record<string, string> } => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "from-lib", namespace: "default" }, data: { v } });
+    const created = (await api.patch(cm("1"), undefined, undefined, "lib-manager", false, PatchStrategy.ServerSideApply)) as ReturnType<typeof cm>;
+    assert.equal(created.data.v, "1");
+    assert.deepEqual(created.metadata?.managedFields?.map((e) => [e.manager, e.operation]), [["lib-manager", "Apply"]]);
+    let status: { code?: number; reason?: string; details?: { causes?: { reason: string; field: string }[] } } | undefined;
+    try {
+      await api.patch(cm("2"), undefined, undefined, "other-lib", false, PatchStrategy.ServerSideApply);
+    } catch (err) {
+      assert.ok(err instanceof ApiException, String(err));
+      status = (typeof err.body === "string" ? JSON.parse(err.body) : err.body) as typeof status;
+    }
+    assert.equal(status?.code, 409);
+    assert.deepEqual(status?.details?.causes, [{ reason: "FieldManagerConflict", message: 'conflict with "lib-manager"', field: ".data.v" }]);
+    const forced = (await api.patch(cm("2"), undefined, undefined, "other-lib", true, PatchStrategy.ServerSideApply)) as ReturnType<typeof cm>;
+    assert.equal(forced.data.v, "2");
+  });
+
+  it("dry-runs and diffs server-side without storing, and names the API server's own writes kube-apiserver", async () => {
+    const before = await kubectlJson(server, ["get", "deployment", "web"]);
+    const dry = await kubectlOk(server, ["apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f", "-"], { stdin: deployment({ replicas: 9, labels: { team: "a" } }) });
+    assert.match(dry, /serverside-applied \(server dry run\)/);
+    const diff = await kubectlRun(server, ["diff", "--server-side", "--force-conflicts", "-f", "-"], { stdin: deployment({ replicas: 9, labels: { team: "a" } }) });
+    assert.equal(diff.code, 1, diff.stderr);
+    assert.match(diff.stdout, /-  replicas: 3\n\+  replicas: 9/);
+    const after = await kubectlJson(server, ["get", "deployment", "web"]);
+    assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+    assert.deepEqual((await managed(["namespace", "kube-system"])).map((e) => [e.manager, e.operation]), [["kube-apiserver", "Update"]]);
   });
 });

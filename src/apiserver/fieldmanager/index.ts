@@ -25,8 +25,10 @@ const fieldManagerMaxLength = 128;
 export function managerName(ctx: VerbContext): string {
   const given = ctx.req.query.fieldManager;
   if (given) return given;
+  // The API server's own in-process writes (bootstrap objects), as upstream's loopback client names itself.
+  const agent = ctx.req.userAgent ?? (ctx.req.user?.username === "system:apiserver" ? "kube-apiserver" : "");
   let out = "";
-  for (const ch of (ctx.req.userAgent ?? "").split("/")[0]) {
+  for (const ch of agent.split("/")[0]) {
     if (!isPrint(ch)) continue;
     if (Buffer.byteLength(out + ch) > fieldManagerMaxLength) break;
     out += ch;
