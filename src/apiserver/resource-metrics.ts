@@ -32,7 +32,9 @@ export function resourceMetricsRoute(source: ResourceMetricsSource): (req: RestR
     }
     const selection = selectionFromQuery(rt, req.query);
     const chosen = selection.everything ? items : items.filter((o) => selection.matches(o));
-    chosen.sort((a, b) => (a.metadata.namespace ?? "").localeCompare(b.metadata.namespace ?? "") || (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""));
+    // Plain code-unit order (as Go's string compare); localeCompare costs ~10x at thousands of pods.
+    const key = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`;
+    chosen.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     return {
       status: 200,
       body: { kind: `${rt.kind}List`, apiVersion: "metrics.k8s.io/v1beta1", metadata: {}, items: chosen },

@@ -209,7 +209,7 @@ export class MetricsScraper implements ResourceMetricsSource {
       }
       // As metrics-server: a pod is reported only when every container has a window.
       if (!complete || containers.length === 0) continue;
-      containers.sort((a, b) => a.name.localeCompare(b.name));
+      containers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       out.push({
         apiVersion: "metrics.k8s.io/v1beta1",
         kind: "PodMetrics",
