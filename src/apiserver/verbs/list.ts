@@ -2,7 +2,7 @@ import type { KubeObject, RestResponse } from "../../api/index.js";
 import { ApiError, isStoreError } from "../../machinery/index.js";
 import type { VerbContext } from "../context.js";
 import { continueTooOldMessage, decodeContinue, encodeContinue } from "../continue-token.js";
-import { decodeObject, namespacePrefix } from "../object-store.js";
+import { decodeObject, namespacePrefix, resourcePrefix } from "../object-store.js";
 import { queryInt } from "../query.js";
 import { respondList } from "../respond.js";
 import { selectionFromQuery, type Selection } from "../selection.js";
@@ -23,6 +23,10 @@ export async function listObjects(ctx: VerbContext, selection: Selection = selec
   const { rt, info, req, server } = ctx;
   const prefix = namespacePrefix(rt, info.namespace);
   const limit = queryInt(req.query, "limit") ?? 0;
+  if (limit >= 0) {
+    const cached = await listFromCache(ctx, selection, limit);
+    if (cached) return cached;
+  }
   if (limit < 0) throw ApiError.badRequest(`limit: Invalid value: ${limit}: must be greater than or equal to 0`);
   let revision = 0;
   let startKey = prefix;
@@ -78,6 +82,39 @@ export async function listObjects(ctx: VerbContext, selection: Selection = selec
     }
   }
   return result;
+}
+
+/**
+ * A LIST the watch cache can answer, as upstream's cacher (shouldDelegateList): no
+ * continue token, not Exact, and either resourceVersion "0" (any freshness; a limit is
+ * ignored, as upstream), N (not older than N) or "" without a limit (consistent: the cache
+ * must first reach the store's current revision). The list's resourceVersion is the
+ * cache's revision, a store revision at least as new as asked. Undefined: read the store.
+ */
+async function listFromCache(ctx: VerbContext, selection: Selection, limit: number): Promise<ListPage | undefined> {
+  const { rt, info, req, server } = ctx;
+  const caches = server.watchCache;
+  if (!caches || req.query.continue) return undefined;
+  const rvRaw = req.query.resourceVersion ?? "";
+  const match = req.query.resourceVersionMatch ?? "";
+  if (!/^\d*$/.test(rvRaw) || (match !== "" && match !== "NotOlderThan") || (rvRaw === "" && match !== "")) return undefined;
+  if (limit > 0 && rvRaw !== "0") return undefined;
+  const cache = caches.resource(resourcePrefix(rt));
+  if (!cache) return undefined;
+  if (rvRaw !== "0") {
+    const current = await server.store.currentRevision();
+    const needed = rvRaw === "" ? current : Number(rvRaw);
+    // A revision the store has not reached gets the store's "Too large resource version".
+    if (needed > current) return undefined;
+    if (needed > cache.revision() && !(await caches.waitFor(needed))) return undefined;
+  }
+  if (!cache.ready) return undefined;
+  const items: KubeObject[] = [];
+  for (const kv of cache.list(namespacePrefix(rt, info.namespace))) {
+    const obj = decodeObject(kv);
+    if (selection.matches(obj)) items.push(obj);
+  }
+  return { items, revision: cache.revision() };
 }
 
 /**

@@ -2,11 +2,12 @@ import type { KubeObject, RestResponse, WatchEventBody } from "../../api/index.j
 import { ApiError, isApiError, isStoreError } from "../../machinery/index.js";
 import { AsyncQueue } from "../async-queue.js";
 import type { VerbContext } from "../context.js";
-import { decodeEvent, namespacePrefix } from "../object-store.js";
+import { decodeEvent, decodeObject, namespacePrefix, resourcePrefix } from "../object-store.js";
 import { queryBool, queryInt } from "../query.js";
 import { eventObject } from "../respond.js";
 import { selectionFromQuery } from "../selection.js";
 import { listObjects } from "./list.js";
+import type { ResourceCache } from "../watch-cache/watch-cache.js";
 
 /**
  * WATCH as upstream:
@@ -18,6 +19,10 @@ import { listObjects } from "./list.js";
  *   marked `k8s.io/initial-events-end` after the initial events;
  * - the server ends every watch after timeoutSeconds, or a random [min, 2·min) timeout,
  *   so watches never pile up.
+ * Served from the watch cache (watch-cache/) when the resource's cache is loaded and
+ * reaches back to the start revision: then N watchers cost the store nothing. Otherwise
+ * (history older than the cache's, a cache still loading or not caught up) from a store
+ * watch, which answers 410 Gone for compacted revisions.
  */
 export async function watchResponse(ctx: VerbContext): Promise<RestResponse> {
   const { rt, info, req, server } = ctx;
@@ -50,7 +55,19 @@ export async function watchResponse(ctx: VerbContext): Promise<RestResponse> {
   let lastRevision: number;
   const initial: KubeObject[] = [];
   const wantsInitial = sendInitialEvents === true || (sendInitialEvents === undefined && (rvRaw === "" || rvRaw === "0"));
-  if (wantsInitial) {
+  const watchPrefix = namespacePrefix(rt, info.namespace);
+  // The cache, when it can serve this watch; resolved before anything is queued.
+  const cache = await cacheFor(ctx, wantsInitial, rvRaw);
+  if (cache) {
+    // Snapshot and subscription in one synchronous step: nothing can fall between them.
+    fromRevision = wantsInitial || rvRaw === "" || rvRaw === "0" ? cache.revision() : Number(rvRaw);
+    if (wantsInitial) {
+      for (const kv of cache.list(watchPrefix)) {
+        const obj = decodeObject(kv);
+        if (selection.matches(obj)) initial.push(obj);
+      }
+    }
+  } else if (wantsInitial) {
     const page = await listObjects({ ...ctx, req: { ...req, query: { ...req.query, limit: "", continue: "", resourceVersion: "", resourceVersionMatch: "" } } }, selection);
     initial.push(...page.items);
     fromRevision = page.revision;
@@ -75,9 +92,39 @@ export async function watchResponse(ctx: VerbContext): Promise<RestResponse> {
     bookmarkTimer = setInterval(() => queue.push(bookmark()), server.watch.bookmarkIntervalMs);
   }
 
+  if (cache) {
+    const subscription = cache.watch(
+      {
+        prefix: watchPrefix,
+        onEvent: (raw) => {
+          if (stop.signal.aborted) return;
+          const ev = decodeEvent(raw);
+          lastRevision = Number(ev.object.metadata.resourceVersion);
+          const out = translate(ev, selection.matches);
+          if (out) queue.push({ type: out.type, object: eventObject(ctx, out.object) });
+        },
+        onReset: () => stop.abort(),
+      },
+      fromRevision,
+    );
+    if (subscription) {
+      stop.signal.addEventListener("abort", () => subscription.cancel(), { once: true });
+      // Bookmarks carry the cache's progress: every event up to it has been queued.
+      if (allowBookmarks) {
+        clearInterval(bookmarkTimer);
+        bookmarkTimer = setInterval(() => {
+          lastRevision = Math.max(lastRevision, cache.revision());
+          queue.push(bookmark());
+        }, server.watch.bookmarkIntervalMs);
+      }
+      return { status: 200, body: undefined, watch: queue };
+    }
+    // The cache's history no longer reaches fromRevision: the store decides (events or 410).
+  }
+
   const pump = async () => {
     try {
-      const events = server.store.watch(namespacePrefix(rt, info.namespace), { fromRevision, signal: stop.signal });
+      const events = server.store.watch(watchPrefix, { fromRevision, signal: stop.signal });
       for await (const raw of events) {
         const ev = decodeEvent(raw);
         lastRevision = Number(ev.object.metadata.resourceVersion);
@@ -95,6 +142,25 @@ export async function watchResponse(ctx: VerbContext): Promise<RestResponse> {
   void pump();
 
   return { status: 200, body: undefined, watch: queue };
+}
+
+/**
+ * The resource's cache if it can serve this watch: loaded, and for a consistent start
+ * ("" with initial events) or a start ahead of it, caught up within the cache's wait.
+ */
+async function cacheFor(ctx: VerbContext, wantsInitial: boolean, rvRaw: string): Promise<ResourceCache | undefined> {
+  const caches = ctx.server.watchCache;
+  const cache = caches?.resource(resourcePrefix(ctx.rt));
+  if (!caches || !cache) return undefined;
+  if (rvRaw === "0") return cache;
+  // "" with initial events is a consistent read: the cache must reach the store's revision.
+  const needed = rvRaw === "" ? (wantsInitial ? await ctx.server.store.currentRevision() : 0) : Number(rvRaw);
+  if (needed > cache.revision() && !(await caches.waitFor(needed))) return undefined;
+  if (!wantsInitial && rvRaw !== "") {
+    // Older than the cache's history, or than the store's (compacted): the store answers (410 when gone).
+    if (Number(rvRaw) < cache.oldestRevision() || Number(rvRaw) < (await ctx.server.store.compactedRevision())) return undefined;
+  }
+  return cache.ready ? cache : undefined;
 }
 
 /** An event as a filtered watcher sees it: leaving the selection is a DELETED, entering it an ADDED. */
