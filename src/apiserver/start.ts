@@ -1,4 +1,4 @@
-import type { KindRegistry, RestHandler, TokenServices } from "../api/index.js";
+import type { KindRegistry, RestHandler, RestRequest, RestResponse, TokenServices } from "../api/index.js";
 import { bootstrapTokenAuthenticator, serviceAccountTokens, type ServiceAccountTokenOptions, type ServiceAccountTokens } from "./tokens/index.js";
 import { decodeKubernetesProtobuf, metricsV1beta1Resources, type ResourceMetricsSource } from "../api/index.js";
 import { resourceMetricsRoute } from "./resource-metrics.js";
@@ -90,7 +90,10 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     validatingWebhooks!,
     ...builtin.filter((p) => p.name === "ResourceQuota"),
   ];
-  const apiServer = createApiServer({ ...options, admission, allocationPools, tokenServices: saTokens, authorizer: new AuthorizerChain(policy) });
+  // The JWKS URI names this server as clients outside reach it (known once the edge listens).
+  let externalUrl = "";
+  const issuerDiscovery = saTokens.issuerDiscovery(() => `${externalUrl}/openid/v1/jwks`);
+  const apiServer = createApiServer({ ...options, admission, allocationPools, tokenServices: saTokens, issuerDiscovery, authorizer: new AuthorizerChain(policy) });
   // One store watch feeds every resource's cache; loaded before the server answers.
   const watchCache = options.watchCache === false ? undefined : new WatchCache({ store: options.store });
   if (watchCache) {
@@ -123,6 +126,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   const edges = [edge];
   const advertised = options.advertiseAddress ?? advertiseAddressFor(options.host);
   const port = Number(new URL(edge.url).port);
+  externalUrl = `https://${advertised.includes(":") ? `[${advertised}]` : advertised}:${port}`;
   const closeEdges = () => Promise.all(edges.map((e) => e.close())).then(() => undefined);
   try {
     // Bound to loopback only, the server also listens on the advertised address: the
@@ -161,6 +165,8 @@ export function createApiServer(options: {
   kubeletClient?: KubeletClientTls;
   /** TokenRequest signing and TokenReview (see tokens/). */
   tokenServices?: TokenServices;
+  /** /.well-known/openid-configuration and /openid/v1/jwks (service-account issuer discovery). */
+  issuerDiscovery?: (req: RestRequest) => Promise<RestResponse | undefined>;
   /** The authorizer chain every request passes; absent: everything is allowed. */
   authorizer?: AuthorizerChain;
   admission?: readonly AdmissionPlugin[];
@@ -177,6 +183,6 @@ export function createApiServer(options: {
     tokens: options.tokenServices,
     authorizer: options.authorizer,
     admission: options.admission,
-    extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry), connectRoute({ store: options.store, registry: options.registry }, options.kubeletClient), ...(options.resourceMetrics ? [resourceMetricsRoute(options.resourceMetrics)] : []), metricsRoute(options.metrics)],
+    extraRoutes: [(req) => serveDiscovery(req, options.registry), (req) => serveOpenApi(req, options.registry), connectRoute({ store: options.store, registry: options.registry }, options.kubeletClient), ...(options.resourceMetrics ? [resourceMetricsRoute(options.resourceMetrics)] : []), metricsRoute(options.metrics), ...(options.issuerDiscovery ? [options.issuerDiscovery] : [])],
   });
 }

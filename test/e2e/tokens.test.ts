@@ -6,7 +6,7 @@ import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import { join } from "node:path";
-import { SignJWT, decodeJwt } from "jose";
+import { SignJWT, createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
 import { stringify as toYaml } from "yaml";
 import { ensurePki, issueClientCertificate } from "../../src/cmd/pki.js";
 import { k8tsBin, kubectlBin, run } from "../harness/index.js";
@@ -175,6 +175,20 @@ describe("tokens and authentication", needsKubectl, () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.notEqual((await whoamiWith(`${short}:worker-9`)).code, 0);
     await waitFor(async () => (await kubectlRun(server, ["get", "secret", `bootstrap-token-${short.split(".")[0]}`, "-n", "kube-system"])).code !== 0, "the token cleaner");
+  });
+
+  it("serves issuer discovery to service accounts: the key set verifies their tokens; strangers get 401", async () => {
+    const token = (await kubectlOk(server, ["create", "token", "default"])).trim();
+    const config = await call("GET", "/.well-known/openid-configuration", { token });
+    assert.equal(config.status, 200, config.body);
+    const doc = JSON.parse(config.body) as { issuer: string; jwks_uri: string };
+    assert.equal(doc.issuer, "https://kubernetes.default.svc.cluster.local");
+    assert.equal(doc.jwks_uri, `${url}/openid/v1/jwks`);
+    const jwks = await call("GET", "/openid/v1/jwks", { token });
+    assert.equal(jwks.status, 200, jwks.body);
+    const { payload } = await jwtVerify(token, createLocalJWKSet(JSON.parse(jwks.body) as JSONWebKeySet), { issuer: doc.issuer });
+    assert.equal(payload.sub, "system:serviceaccount:default:default");
+    assert.equal((await call("GET", "/openid/v1/jwks")).status, 401);
   });
 
   describe("strangers", () => {

@@ -58,7 +58,8 @@ export function keyId(publicKey: KeyObject): string {
 
 const keyIds = new WeakMap<KeyObject, string>();
 
-function cachedKeyId(key: KeyObject): string {
+/** keyId, computed once per key. */
+export function cachedKeyId(key: KeyObject): string {
   let id = keyIds.get(key);
   if (id === undefined) keyIds.set(key, (id = keyId(key)));
   return id;

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { decodeJwt, decodeProtectedHeader } from "jose";
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
 import { builtinRegistry, type KubeObject, type RestRequest, type RestResponse } from "../../api/index.js";
 import { MemoryStore } from "../../storage/index.js";
 import { bootstrapCluster } from "../bootstrap.js";
@@ -262,6 +262,36 @@ describe("service-account token authentication", () => {
     await s.must("DELETE", "/api/v1/namespaces/default/secrets/robot-token");
     s.step(10);
     assert.equal(await s.tokens.authenticate(token), undefined);
+  });
+});
+
+describe("service-account issuer discovery", () => {
+  it("serves the OpenID configuration and a key set that verifies the server's tokens", async () => {
+    const s = await newServer();
+    const route = s.tokens.issuerDiscovery(() => "https://10.0.0.1:6443/openid/v1/jwks");
+    const get = async (path: string) => {
+      const res = await route({ method: "GET", path, query: {} });
+      assert.equal(res?.status, 200);
+      return { type: res.raw?.contentType, json: JSON.parse(Buffer.from(res.raw?.data ?? []).toString()) as Record<string, unknown> };
+    };
+    const config = await get("/.well-known/openid-configuration");
+    assert.equal(config.type, "application/json");
+    assert.deepEqual(config.json, {
+      issuer: "https://kubernetes.default.svc.cluster.local",
+      jwks_uri: "https://10.0.0.1:6443/openid/v1/jwks",
+      response_types_supported: ["id_token"],
+      subject_types_supported: ["public"],
+      id_token_signing_alg_values_supported: ["RS256"],
+    });
+    const jwks = await get("/openid/v1/jwks");
+    assert.equal(jwks.type, "application/jwk-set+json");
+    const keys = (jwks.json as { keys: { kty: string; use: string; alg: string; kid: string }[] }).keys;
+    assert.equal(keys.length, 1);
+    assert.deepEqual([keys[0]!.kty, keys[0]!.use, keys[0]!.alg], ["RSA", "sig", "RS256"]);
+    const token = await tokenFor(s);
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks.json as unknown as JSONWebKeySet), { issuer: "https://kubernetes.default.svc.cluster.local", currentDate: s.now() });
+    assert.equal(payload.sub, "system:serviceaccount:default:robot");
+    assert.equal(await route({ method: "GET", path: "/api", query: {} }), undefined);
   });
 });
 

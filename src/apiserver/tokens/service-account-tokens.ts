@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { decodeJwt, type JWTPayload } from "jose";
-import type { KindRegistry, KubeObject, ServiceAccountTokenClaims, TokenReviewResult, TokenServices, UserInfo } from "../../api/index.js";
+import type { KindRegistry, KubeObject, RestRequest, RestResponse, ServiceAccountTokenClaims, TokenReviewResult, TokenServices, UserInfo } from "../../api/index.js";
+import { issuerDiscoveryRoute } from "./issuer-discovery.js";
 import type { Store } from "../../storage/index.js";
 import type { TokenAuthenticator } from "../authn.js";
 import { readObject } from "../request-env.js";
@@ -26,6 +27,8 @@ export interface ServiceAccountTokenOptions {
 export interface ServiceAccountTokens extends TokenServices {
   /** The bearer-token authenticator for requests to the API (audiences: the API's). */
   authenticate: TokenAuthenticator;
+  /** GET /.well-known/openid-configuration and /openid/v1/jwks; `jwksUri` is where the key set is served from outside. */
+  issuerDiscovery(jwksUri: () => string): (req: RestRequest) => Promise<RestResponse | undefined>;
   /** Signs the token of a legacy `kubernetes.io/service-account-token` Secret (the tokens controller). */
   signLegacy(claims: { namespace: string; secretName: string; serviceAccountName: string; serviceAccountUid: string }): Promise<string>;
 }
@@ -104,6 +107,8 @@ export function serviceAccountTokens(options: ServiceAccountTokenOptions): Servi
       return signer.signBound({ subject: serviceAccountUsername(sa.namespace, sa.name), audiences: claims.audiences, expirationSeconds: claims.expirationSeconds, now: now(), kubernetes });
     },
     signLegacy: (claims) => signer.signLegacy(claims),
+    issuerDiscovery: (jwksUri) =>
+      issuerDiscoveryRoute({ issuer: signer.issuer, publicKeys, algorithms: [...new Set(publicKeys.map((k) => (k.asymmetricKeyType === "rsa" ? "RS256" : "ES256")))], jwksUri }),
     authenticate: async (token) => {
       // Successes are remembered for 10 s (upstream's --token-success-cache-ttl default;
       // never past the token's own expiry), so a token's bound objects are read once per
