@@ -52,7 +52,18 @@ export interface EtcdCluster {
   close(): Promise<void>;
 }
 
-export async function startEtcdCluster(options: { members?: number; heartbeatMs?: number; electionMs?: number } = {}): Promise<EtcdCluster> {
+export interface EtcdClusterOptions {
+  members?: number;
+  heartbeatMs?: number;
+  electionMs?: number;
+  /**
+   * Serve clients over https with these PEM files, requiring client certificates signed by
+   * `caFile`; `clientCertFile`/`clientKeyFile` are what the harness itself (etcdctl) presents.
+   */
+  tls?: { certFile: string; keyFile: string; caFile: string; clientCertFile: string; clientKeyFile: string };
+}
+
+export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promise<EtcdCluster> {
   const n = options.members ?? 3;
   const root = await mkdtemp(join(tmpdir(), "k8ts-etcd-"));
   const ports: Array<{ client: number; peer: number }> = [];
@@ -64,7 +75,7 @@ export async function startEtcdCluster(options: { members?: number; heartbeatMs?
   const members = ports.map((p, i) => {
     const name = names[i]!;
     const dataDir = join(root, name);
-    const clientUrl = `http://127.0.0.1:${p.client}`;
+    const clientUrl = `${options.tls ? "https" : "http"}://127.0.0.1:${p.client}`;
     const peerUrl = `http://127.0.0.1:${p.peer}`;
     let child: ChildProcess | undefined;
     let exited: Promise<void> = Promise.resolve();
@@ -84,6 +95,7 @@ export async function startEtcdCluster(options: { members?: number; heartbeatMs?
       "--election-timeout", String(options.electionMs ?? 1000),
       // Room for the Store's 1.5 MiB values plus the request around them.
       "--max-request-bytes", String(2 * 1024 * 1024),
+      ...(options.tls ? ["--cert-file", options.tls.certFile, "--key-file", options.tls.keyFile, "--trusted-ca-file", options.tls.caFile, "--client-cert-auth"] : []),
       "--logger", "zap",
       "--log-level", "warn",
     ];
@@ -141,7 +153,8 @@ export async function startEtcdCluster(options: { members?: number; heartbeatMs?
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const live = cluster.members.filter((m) => m.running && !m.paused).map((m) => m.clientUrl);
-        const r = spawnSync(ETCDCTL, ["--endpoints", live.join(","), "endpoint", "status", "-w", "json", "--command-timeout=2s"], {
+        const tlsArgs = options.tls ? ["--cacert", options.tls.caFile, "--cert", options.tls.clientCertFile, "--key", options.tls.clientKeyFile] : [];
+        const r = spawnSync(ETCDCTL, ["--endpoints", live.join(","), ...tlsArgs, "endpoint", "status", "-w", "json", "--command-timeout=2s"], {
           env: { ...process.env, ETCDCTL_API: "3" },
           encoding: "utf8",
           timeout: 5_000,

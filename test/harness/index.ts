@@ -5,7 +5,7 @@ export type { K8tsServerProcess, RunResult } from "./k8ts-process.js";
 export { startFakeNodes } from "./fake-nodes.js";
 export type { FakeNodes, FakeNodesOptions } from "./fake-nodes.js";
 export { startEtcdCluster, etcdAvailable } from "./etcd-cluster.js";
-export type { EtcdCluster, EtcdMember } from "./etcd-cluster.js";
+export type { EtcdCluster, EtcdClusterOptions, EtcdMember } from "./etcd-cluster.js";
 export { startWebhookServer, admissionAnswer } from "./webhook-server.js";
 export type { WebhookServer, WebhookHandler } from "./webhook-server.js";
 export { startAgentServer } from "./agent-server.js";
