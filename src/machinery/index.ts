@@ -13,7 +13,7 @@ export { FieldSelector, parseFieldSelector, fieldSelectorFromSet, fieldLabelNotS
 export type { FieldOperator, FieldRequirement, FieldGetter, FieldTransform } from "./fields.js";
 export { Quantity, QuantityError, parseQuantity, compareQuantities, quantityErrors } from "./quantity.js";
 export type { QuantityFormat } from "./quantity.js";
-export { compileCel, evaluateCel, celValue, celOptional, jsonFromCel, CelQuantity, CelOptional } from "./cel/index.js";
+export { compileCel, evaluateCel, celValue, celOptional, jsonFromCel, CelQuantity, CelOptional, re2Error, re2Test } from "./cel/index.js";
 export type { CelDeclarations, CelProgram, CelCompileResult, CelEvalResult, CelTypeName, CelStructure } from "./cel/index.js";
 export { applyJsonPatch } from "./patch/json-patch.js";
 export { applyMergePatch, createMergePatch } from "./patch/merge-patch.js";

@@ -15,7 +15,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { FieldError } from "../../machinery/index.js";
-import { fieldError } from "../../machinery/index.js";
+import { fieldError, re2Test } from "../../machinery/index.js";
 import type { JSONSchemaProps } from "../apiextensions/v1/crd-types.js";
 
 function jsonType(v: unknown): string {
@@ -146,19 +146,13 @@ function check(value: unknown, s: JSONSchemaProps, path: string, errs: FieldErro
   if (s.not && validateValue(value, s.not, path).length === 0) errs.push(invalid(path, value, `${body(path)} must not validate the schema (not)`));
 }
 
-const patternCache = new Map<string, RegExp | null>();
-
+// RE2, as upstream's validator (Go regexp): linear in the input, so no pattern can stall the server.
 function patternMatches(pattern: string, value: string): boolean {
-  let re = patternCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(pattern, "u");
-    } catch {
-      re = null;
-    }
-    patternCache.set(pattern, re);
+  try {
+    return re2Test(pattern, value);
+  } catch {
+    return true; // refused when the CRD was written
   }
-  return re === null ? true : re.test(value);
 }
 
 /** Duplicates in `x-kubernetes-list-type: set` and `map` lists (apiserver pkg/apiserver/schema/listtype). */

@@ -180,6 +180,14 @@ describe("structural schema checks of a CRD", () => {
     const typo = validateStructuralSchema({ type: "object", properties: { spec: { type: "object", properties: { replicas: { type: "integer" } }, "x-kubernetes-validations": [{ rule: "self.replicsa > 0" }] } } }, p).map(fieldErrorMessage);
     assert.deepEqual(typo, [`${p}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: "self.replicsa > 0": compilation failed: ERROR: <input>:1:5: undefined field 'replicsa'`]);
   });
+  it("requires patterns RE2 can compile, and matches them in linear time", () => {
+    assert.deepEqual(validateStructuralSchema({ type: "object", properties: { a: { type: "string", pattern: "^(?!x)" } } }, p).map(fieldErrorMessage), [
+      `${p}.properties[a].pattern: Invalid value: "^(?!x)": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?!\``,
+    ]);
+    const started = Date.now();
+    assert.equal(validateValue("a".repeat(10000) + "!", { type: "string", pattern: "^(a+)+$" }, "x").length, 1);
+    assert.ok(Date.now() - started < 2000);
+  });
   it("requires an object at the root", () => {
     assert.deepEqual(validateStructuralSchema({ type: "string" }, p).map(fieldErrorMessage), [`${p}.type: Invalid value: "string": must be object at the root`]);
   });

@@ -7,7 +7,7 @@
  * `spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[replicas].type`.
  */
 import type { FieldError } from "../../machinery/index.js";
-import { fieldError } from "../../machinery/index.js";
+import { fieldError, re2Error } from "../../machinery/index.js";
 import type { JSONSchemaProps } from "../apiextensions/v1/crd-types.js";
 import { compileRule } from "./_cel-rules.js";
 import { validateValue } from "./_validate-value.js";
@@ -31,6 +31,10 @@ function node(s: JSONSchemaProps, path: string, role: "" | "property" | "items" 
   if (s.type && !types.includes(s.type)) errs.push(fieldError.notSupported(`${path}.type`, s.type, types));
   if (s.type === "array" && s.items === undefined) errs.push(fieldError.required(`${path}.items`, "must be specified"));
   if (Array.isArray(s.items)) errs.push(fieldError.forbidden(`${path}.items`, "items must be a schema object and not an array"));
+  if (s.pattern !== undefined) {
+    const e = re2Error(s.pattern);
+    if (e) errs.push(fieldError.invalid(`${path}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${e}`));
+  }
   if (s.uniqueItems === true) errs.push(fieldError.forbidden(`${path}.uniqueItems`, "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
   if (s.additionalProperties !== undefined && s.properties && Object.keys(s.properties).length > 0) {
     if (s.additionalProperties === false || typeof s.additionalProperties === "object") {

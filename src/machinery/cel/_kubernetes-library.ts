@@ -5,7 +5,26 @@
  * endsWith, contains, split, join, lowerAscii, upperAscii, trim, substring, indexOf…).
  */
 import type { Environment } from "@marcbachmann/cel-js";
+import { RE2JS } from "re2js";
 import { Quantity, parseQuantity } from "../quantity.js";
+
+/** The name matches() is evaluated under (cel.ts renames it in each parsed expression). */
+export const re2MatchesName = "k8tsRe2Matches";
+
+/** Is `re` a valid RE2 pattern? The error as Go's regexp words it otherwise. */
+export function re2Error(re: string): string | undefined {
+  try {
+    RE2JS.compile(re);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** RE2 search (unanchored, as JSON Schema's pattern and CEL's matches()). */
+export function re2Test(re: string, s: string): boolean {
+  return re2(re).matcher(s).find();
+}
 
 function compare(a: unknown, b: unknown): number {
   if (a instanceof CelQuantity && b instanceof CelQuantity) return a.q.cmp(b.q);
@@ -53,11 +72,25 @@ function quantityOf(s: string): CelQuantity {
   return new CelQuantity(parseQuantity(s));
 }
 
-function regexFor(re: string): RegExp {
-  // RE2 and JavaScript agree on the common syntax; RE2's (?i) flag prefix is mapped.
-  const m = /^\(\?([ims]+)\)/.exec(re);
-  if (m) return new RegExp(re.slice(m[0].length), m[1].replace(/[^ims]/g, "") + "u");
-  return new RegExp(re, "u");
+// Regular expressions are RE2's (linear time, as cel-go's): a pattern written against the
+// API server must not be able to stall it, whatever the input.
+const compiled = new Map<string, RE2JS>();
+
+function re2(re: string): RE2JS {
+  let p = compiled.get(re);
+  if (!p) {
+    p = RE2JS.compile(re);
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(re, p);
+  }
+  return p;
+}
+
+function findAll(s: string, re: string, limit: number): string[] {
+  const out: string[] = [];
+  const m = re2(re).matcher(s);
+  while ((limit < 0 || out.length < limit) && m.find()) out.push(m.group() ?? "");
+  return out;
 }
 
 export function registerKubernetesLibrary(env: Environment): void {
@@ -87,13 +120,12 @@ export function registerKubernetesLibrary(env: Environment): void {
     return -1n;
   });
 
-  // regex.go
-  env.registerFunction("string.find(string): string", (s: string, re: string) => regexFor(re).exec(s)?.[0] ?? "");
-  env.registerFunction("string.findAll(string): list<string>", (s: string, re: string) => [...s.matchAll(new RegExp(regexFor(re).source, regexFor(re).flags + "g"))].map((m) => m[0]));
-  env.registerFunction("string.findAll(string, int): list<string>", (s: string, re: string, n: bigint) => {
-    const all = [...s.matchAll(new RegExp(regexFor(re).source, regexFor(re).flags + "g"))].map((m) => m[0]);
-    return n < 0n ? all : all.slice(0, Number(n));
-  });
+  // regex.go, and matches() with RE2 (cel.ts sends the standard matches() here)
+  env.registerFunction("string.find(string): string", (s: string, re: string) => findAll(s, re, 1)[0] ?? "");
+  env.registerFunction("string.findAll(string): list<string>", (s: string, re: string) => findAll(s, re, -1));
+  env.registerFunction("string.findAll(string, int): list<string>", (s: string, re: string, n: bigint) => findAll(s, re, Number(n)));
+  env.registerFunction(`string.${re2MatchesName}(string): bool`, (s: string, re: string) => re2(re).matcher(s).find());
+  env.registerFunction(`${re2MatchesName}(string, string): bool`, (s: string, re: string) => re2(re).matcher(s).find());
 
   // cel-go ext/strings.go (version 2, as Kubernetes enables it)
   env.registerFunction("string.charAt(int): string", (s: string, i: bigint) => {

@@ -74,4 +74,14 @@ describe("CEL wrapper", () => {
     assert.deepEqual(compile("self.spec.items.exists(i, i.nmae == 'a')"), { ok: false, error: "<input>:1:28: undefined field 'nmae'" });
     assert.deepEqual(compile("has(self.spec.bogus)"), { ok: false, error: "<input>:1:14: undefined field 'bogus'" });
   });
+
+  it("matches with RE2: linear time on a pattern that backtracks exponentially in JavaScript", () => {
+    const started = Date.now();
+    assert.equal(run("self.s.matches('^(a+)+$')", { self: { s: "a".repeat(5000) + "b" } }), false);
+    assert.equal(run("matches(self.s, '^a+$') && self.s.matches('a')", { self: { s: "aaa" } }), true);
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    const lookahead = compileCel("self.s.matches('(?=a)')", { variables: { self: "dyn" } });
+    assert.equal(lookahead.ok, false);
+    assert.match((lookahead as { error: string }).error, /invalid or unsupported Perl syntax/);
+  });
 });

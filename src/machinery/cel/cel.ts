@@ -18,7 +18,7 @@
  */
 import { Environment } from "@marcbachmann/cel-js";
 import { undefinedField, type CelStructure } from "./_field-check.js";
-import { CelOptional, registerKubernetesLibrary } from "./_kubernetes-library.js";
+import { CelOptional, re2Error, re2MatchesName, registerKubernetesLibrary } from "./_kubernetes-library.js";
 
 /** A CEL type name as declared: "dyn", "int", "string", "bool", "double", "map", "list", "map<string, dyn>"… */
 export type CelTypeName = string;
@@ -69,6 +69,9 @@ export function compileCel(expression: string, decls: CelDeclarations): CelCompi
   } catch (err) {
     return { ok: false, error: celErrorText(err) };
   }
+  // Before the check, which binds each call to its overload.
+  const regexError = useRe2ForMatches(parsed.ast);
+  if (regexError) return { ok: false, error: regexError };
   let checked: ReturnType<typeof parsed.check>;
   try {
     checked = parsed.check();
@@ -90,6 +93,34 @@ export function evaluateCel(program: CelProgram, activation: Record<string, unkn
   } catch (err) {
     return { ok: false, error: celErrorText(err, false) };
   }
+}
+
+/**
+ * The library evaluates matches() with JavaScript's backtracking RegExp, which a pattern
+ * like `^(a+)+$` turns into minutes of CPU on a short input. Kubernetes (cel-go) uses RE2,
+ * linear in the input: each parsed expression is pointed at the RE2 overload instead (the
+ * library evaluates the AST it hands out, bound at its first check; the unit test pins this). Literal patterns are
+ * checked here, as cel-go checks them at compile time.
+ */
+function useRe2ForMatches(ast: unknown): string | undefined {
+  let error: string | undefined;
+  const visit = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(visit);
+    if (n === null || typeof n !== "object") return;
+    const node = n as { op?: unknown; args?: unknown };
+    if ((node.op === "rcall" || node.op === "call") && Array.isArray(node.args) && node.args[0] === "matches") {
+      node.args[0] = re2MatchesName;
+      const params = node.op === "rcall" ? node.args[2] : node.args[1];
+      const pattern = Array.isArray(params) ? (params[params.length - 1] as { op?: unknown; args?: unknown } | undefined) : undefined;
+      if (pattern?.op === "value" && typeof pattern.args === "string" && error === undefined) {
+        const e = re2Error(pattern.args);
+        if (e) error = `compilation failed: ${e}`;
+      }
+    }
+    visit(node.args);
+  };
+  visit(ast);
+  return error;
 }
 
 /**
