@@ -81,6 +81,17 @@ describe("field management over the REST API", () => {
     assert.equal(body(mf).message, "metadata.managedFields must be nil");
   });
 
+  it("refuses undeclared fields in an applied configuration under fieldValidation=Strict with upstream's typed-conversion message", async () => {
+    const r = await call("PATCH", `${cms}/strict`, { body: { ...cm("strict", {}), spec: { x: 1 } }, contentType: apply, query: { fieldManager: "t", fieldValidation: "Strict" } });
+    assert.equal(r.status, 500);
+    assert.equal(body(r).message, "failed to create typed patch object (/strict; /v1, Kind=ConfigMap): .spec: field not declared in schema");
+    // Warn (the default without kubectl) reports and drops them, as any write does.
+    const warned = await call("PATCH", `${cms}/strict`, { body: { ...cm("strict", { a: "1" }), spec: { x: 1 } }, contentType: apply, query: { fieldManager: "t" } });
+    assert.equal(warned.status, 201);
+    assert.equal((body(warned) as Record<string, unknown>).spec, undefined);
+    assert.deepEqual(body(warned).metadata.managedFields?.[0].fieldsV1, { "f:data": { "f:a": {} } });
+  });
+
   it("names the manager after the User-Agent when the request gives none", async () => {
     const r = await call("POST", cms, { body: cm("ua", { a: "1" }), userAgent: "my-operator/v1.2.3 (linux/amd64) kubernetes/abc" });
     assert.deepEqual(managers(r), ["my-operator/Update"]);

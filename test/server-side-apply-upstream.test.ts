@@ -205,6 +205,39 @@ describe("ServerSideApply (upstream apply.go)", () => {
     assert.deepEqual(r.spec.atomicList, ["item2"]);
   });
 
+  // test/e2e/apimachinery/field_validation.go, the apply cases of its conformance tests.
+  it("FieldValidation: applies a valid CR and one with unknown fields under preserve-unknown-fields, refuses extra properties", async () => {
+    const ports = {
+      type: "array",
+      "x-kubernetes-list-map-keys": ["containerPort", "protocol"],
+      "x-kubernetes-list-type": "map",
+      items: { type: "object", required: ["containerPort", "protocol"], properties: { containerPort: { type: "integer", format: "int32" }, hostIP: { type: "string" }, hostPort: { type: "integer", format: "int32" }, name: { type: "string" }, protocol: { type: "string" } } },
+    };
+    const crd = (plural: string, kind: string, schema: Json) => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: `${plural}.fv.example.com` },
+      spec: { group: "fv.example.com", scope: "Cluster", names: { plural, singular: plural.slice(0, -1), kind }, versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: schema } }] },
+    });
+    const strict = { fieldManager: "field_validation_mgr", fieldValidation: "Strict" };
+    const cr = (kind: string, extra: Json, spec: Json) => ({ apiVersion: "fv.example.com/v1", kind, metadata: { name: "mytest", finalizers: ["test-finalizer"] }, ...extra, spec: { cronSpec: "* * * * */5", ports: [{ name: "x", containerPort: 80, protocol: "TCP" }], ...spec } });
+
+    const validated = { type: "object", properties: { spec: { type: "object", properties: { foo: { type: "string" }, cronSpec: { type: "string" }, ports } } } };
+    await ok(call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", { body: crd("valids", "Valid", validated) }));
+    await waitServed("/apis/fv.example.com/v1/valids");
+    await ok(call("PATCH", "/apis/fv.example.com/v1/valids/mytest", { body: cr("Valid", {}, { foo: "foo1" }), contentType: apply, query: strict }));
+
+    await ok(call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", { body: crd("opens", "Open", { type: "object", "x-kubernetes-preserve-unknown-fields": true }) }));
+    await waitServed("/apis/fv.example.com/v1/opens");
+    await ok(call("PATCH", "/apis/fv.example.com/v1/opens/mytest", { body: cr("Open", {}, { unknown: "uk1" }), contentType: apply, query: strict }));
+
+    await ok(call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", { body: crd("extras", "Extra", validated) }));
+    await waitServed("/apis/fv.example.com/v1/extras");
+    const refused = await call("PATCH", "/apis/fv.example.com/v1/extras/mytest", { body: cr("Extra", { unknownField: "unknown" }, { foo: "foo1" }), contentType: apply, query: strict });
+    assert.match(JSON.stringify(refused.body), /\.unknownField: field not declared in schema/);
+    assert.equal((await call("GET", "/apis/fv.example.com/v1/extras/mytest")).status, 404);
+  });
+
   async function waitServed(path: string): Promise<void> {
     for (let i = 0; i < 200; i++) {
       if ((await call("GET", path)).status === 200) return;

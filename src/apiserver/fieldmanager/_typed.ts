@@ -34,7 +34,8 @@ type Atom =
   | { kind: "scalar" }
   /** keys: the key fields of a keyed list; undefined for a set (items are their own key). */
   | { kind: "list"; atomic: boolean; keys?: string[]; elem: TypeRef }
-  | { kind: "map"; atomic: boolean; fields: Record<string, Schema>; elem: TypeRef };
+  /** closed: a struct whose undeclared fields are errors (no additionalProperties, no preserve-unknown-fields). */
+  | { kind: "map"; atomic: boolean; fields: Record<string, Schema>; elem: TypeRef; closed?: boolean };
 
 export interface Comparison {
   added: FieldSet;
@@ -88,7 +89,8 @@ export class TypedSchema {
       const fields: Record<string, Schema> = { ...r.properties };
       for (const part of r.allOf ?? []) Object.assign(fields, resolveSchema(part, this.defs).properties);
       const elem = typeof r.additionalProperties === "object" ? r.additionalProperties : undefined;
-      return { kind: "map", atomic: ext("x-kubernetes-map-type") === "atomic", fields, elem };
+      const closed = Object.keys(fields).length > 0 && r.additionalProperties === undefined && r["x-kubernetes-preserve-unknown-fields"] !== true;
+      return { kind: "map", atomic: ext("x-kubernetes-map-type") === "atomic", fields, elem, closed };
     }
     return undefined;
   }
@@ -167,6 +169,36 @@ export class TypedSchema {
         path.pop();
       }
     }
+  }
+
+  /**
+   * Fields of an applied configuration its schema does not declare, as structured-merge-diff's
+   * validation names them (`.spec.foo: field not declared in schema`).
+   */
+  undeclaredFields(v: unknown, t: TypeRef = this.root, path: Step[] = [], out: string[] = []): string[] {
+    const a = this.atom(t, v);
+    if (a.kind === "list" && Array.isArray(v)) {
+      v.forEach((item, i) => {
+        let step: Step;
+        try {
+          const pe: PathElement = a.atomic ? { index: i } : this.listItemElement(a, item, i, path);
+          step = { pe, key: serializeElement(pe) };
+        } catch {
+          step = { pe: { index: i }, key: `i:${i}` };
+        }
+        path.push(step);
+        this.undeclaredFields(item, a.elem, path, out);
+        path.pop();
+      });
+    } else if (a.kind === "map" && isObj(v)) {
+      for (const k in v) {
+        path.push(fieldStep(k));
+        if (a.closed && !Object.hasOwn(a.fields, k)) out.push(`${where(path)}: field not declared in schema`);
+        else this.undeclaredFields(v[k], this.fieldType(a, k), path, out);
+        path.pop();
+      }
+    }
+    return out;
   }
 
   /** Compare: what `rhs` adds, removes and changes relative to `lhs`. */

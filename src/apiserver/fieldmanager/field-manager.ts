@@ -98,7 +98,7 @@ export class FieldManager {
     try {
       managed = decodeManaged(base.metadata.managedFields);
     } catch (err) {
-      throw ApiError.internal(`failed to decode managed fields: ${(err as Error).message}`);
+      throw applyServerError(`failed to decode managed fields: ${(err as Error).message}`);
     }
     const liveObj = withoutManaged(base);
     if (managed.fields.size === 0) managed = this.updateManaged(this.o.zero, liveObj, managed, "before-first-apply");
@@ -243,15 +243,20 @@ function splitApiVersion(apiVersion: string): [string, string] {
   return i < 0 ? ["", apiVersion] : [apiVersion.slice(0, i), apiVersion.slice(i + 1)];
 }
 
+/** A plain error of the apply path as upstream's handler answers it: 500, its text as the message, no reason. */
+export function applyServerError(message: string): ApiError {
+  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 });
+}
+
 // The configuration's shape does not fit the schema (a keyed item without its key, a duplicate key).
 function typedError(err: unknown, config: KubeObject): ApiError {
   if (err instanceof FieldPathError) {
     const ns = config.metadata?.namespace ?? "";
     const [g, v] = splitApiVersion(String(config.apiVersion ?? ""));
-    return ApiError.internal(`failed to create typed patch object (${ns}/${config.metadata?.name ?? ""}; ${g}/${v}, Kind=${String(config.kind ?? "")}): ${err.message}`);
+    return applyServerError(`failed to create typed patch object (${ns}/${config.metadata?.name ?? ""}; ${g}/${v}, Kind=${String(config.kind ?? "")}): ${err.message}`);
   }
   if (err instanceof ApiError) return err;
-  return ApiError.internal(err instanceof Error ? err.message : String(err));
+  return applyServerError(err instanceof Error ? err.message : String(err));
 }
 
 /** NewConflictError: 409 with one FieldManagerConflict cause per field. */

@@ -12,7 +12,7 @@ import { ApiError, FieldSet, fieldError, type FieldError } from "../../machinery
 import type { VerbContext } from "../context.js";
 import { rfc3339 } from "../context.js";
 import { queryBool } from "../query.js";
-import { FieldManager } from "./field-manager.js";
+import { FieldManager, applyServerError } from "./field-manager.js";
 import { TypedSchema } from "./_typed.js";
 
 export { FieldManager, conflictError, lastAppliedAnnotation, managedFieldsErrors } from "./field-manager.js";
@@ -104,6 +104,24 @@ export function checkAppliedKind(ctx: VerbContext, config: KubeObject): void {
   const slash = given.indexOf("/");
   const gv = slash < 0 ? `/${given}` : given;
   throw ApiError.badRequest(`invalid object type: ${gv}, Kind=${typeof config.kind === "string" ? config.kind : ""}`);
+}
+
+/**
+ * An applied configuration may only name fields its schema declares: upstream's typed
+ * conversion of the patch object fails otherwise (500, its message). verbs/apply.ts asks
+ * for it under fieldValidation=Strict (kubectl's default); otherwise unknown fields are
+ * warned about and dropped as for any write, so a field our schemas lack never breaks an apply.
+ */
+export function checkAppliedFields(ctx: VerbContext, config: KubeObject): void {
+  const defs = ctx.server.registry.definitions();
+  const errors = typedSchemaFor(defs, ctx.rt.definition).undeclaredFields(config);
+  if (errors.length === 0) return;
+  const ns = typeof config.metadata?.namespace === "string" ? config.metadata.namespace : "";
+  const name = typeof config.metadata?.name === "string" ? config.metadata.name : "";
+  const message = errors.length === 1 ? errors[0] : ["errors:", ...errors.map((e) => `  ${e}`)].join("\n");
+  const apiVersion = String(config.apiVersion ?? "");
+  const gv = apiVersion.includes("/") ? apiVersion : `/${apiVersion}`;
+  throw applyServerError(`failed to create typed patch object (${ns}/${name}; ${gv}, Kind=${String(config.kind ?? "")}): ${message}`);
 }
 
 /** Server-side apply of the request body to `live` (undefined: the object is created). */

@@ -2,8 +2,9 @@ import type { KubeObject, RestResponse } from "../../api/index.js";
 import { ApiError } from "../../machinery/index.js";
 import { decodeBody, warningHeaders } from "../admission.js";
 import type { VerbContext } from "../context.js";
-import { applyConfiguration, checkAppliedKind } from "../fieldmanager/index.js";
+import { applyConfiguration, checkAppliedFields, checkAppliedKind } from "../fieldmanager/index.js";
 import { guaranteedUpdate, unpinned } from "../guaranteed-update.js";
+import { fieldValidation } from "../query.js";
 import { respondObject } from "../respond.js";
 import { createDecoded } from "./create.js";
 
@@ -19,6 +20,7 @@ export async function applyObject(ctx: VerbContext): Promise<RestResponse> {
     throw ApiError.badRequest("error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal non-object into Go value of type map[string]interface {}");
   }
   checkAppliedKind(ctx, body as KubeObject);
+  if (fieldValidation(ctx.req.query) === "Strict") checkAppliedFields(ctx, body as KubeObject);
   // Type checks and unknown fields (fieldValidation) as for any body; what is dropped is not owned.
   const { obj: config, warnings } = decodeBody(ctx, structuredClone(body));
   if (config.metadata.name !== undefined && config.metadata.name !== info.name) {
