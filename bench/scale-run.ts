@@ -176,6 +176,13 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  // SIGUSR2: stop waiting for the fill now and report what was reached (as at the timeout).
+  let cutShort = false;
+  const onCut = () => {
+    cutShort = true;
+    progress("scale: SIGUSR2: reporting what the fill reached so far");
+  };
+  process.on("SIGUSR2", onCut);
   try {
     // ---- server ----
     const port = await freePort();
@@ -382,7 +389,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
         `scale: ${((now - fillStart) / 1000).toFixed(0)}s deployments ${createdDeployments}/${deployments} pods seen ${seen.size} bound ${boundTimes.length} (${rateNow.toFixed(0)}/s) running ${runningCount}/${options.pods}` +
           (last ? ` | server ${last.serverRssMiB} MiB ${serverCpu.toFixed(0)} cpu-s, sim ${last.simRssMiB} MiB ${simCpu.toFixed(0)} cpu-s` : ""),
       );
-      if (now - fillStart > timeoutMs) break;
+      if (now - fillStart > timeoutMs || cutShort) break;
     }
     const fillSeconds = (performance.now() - fillStart) / 1000;
     if (options.heapSnapshotWaitMs) {
@@ -437,6 +444,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGUSR2", onCut);
     stop.abort();
     transport?.close();
     // SIGTERM so --cpu-prof profiles are written; SIGKILL if they hang.

@@ -9,6 +9,7 @@
 //   npm run bench:scale -- --preset medium "--server-node-args=--cpu-prof --cpu-prof-dir=/tmp/prof"
 //   npm run bench:scale -- --preset small "--server-node-args=--heapsnapshot-signal=SIGUSR2" --heap-snapshot-wait-seconds 30
 //   (a heap snapshot lands in the server's working directory once every pod is Running)
+// `kill -USR2 <bench pid>` ends the fill early and reports what it reached (as --timeout-minutes does).
 import { parseArgs } from "node:util";
 import { runScaleBench, type ScaleResult } from "./scale-run.js";
 
