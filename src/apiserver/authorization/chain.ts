@@ -30,13 +30,14 @@ export class AuthorizerChain implements AuthorizerServices {
     const first = await this.once(attrs);
     if (first.decision !== "noOpinion") return first;
     // The cache may lag a write made just before this request: read again before refusing.
-    if (await this.cache.refresh()) return this.once(attrs);
+    // (A store that cannot answer leaves the cached answer standing.)
+    if (await this.cache.refresh().catch(() => false)) return this.once(attrs);
     return first;
   }
 
   /** Re-reads the RBAC objects if anything was written since; true when it did. */
   refresh(): Promise<boolean> {
-    return this.cache.refresh();
+    return this.cache.refresh().catch(() => false);
   }
 
   private async once(attrs: AuthorizationAttributes): Promise<AuthorizationDecision> {

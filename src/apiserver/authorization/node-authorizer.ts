@@ -43,15 +43,28 @@ export class NodeAuthorizer {
         return this.related(node, attrs);
       }
     }
+    if (attrs.resourceRequest && attrs.apiGroup === "" && attrs.resource === "persistentvolumes") {
+      // node → pod → claim → volume, as upstream's graph: a node may get the volumes its pods' claims are bound to.
+      if (attrs.verb !== "get" || !attrs.name || attrs.subresource) return noOpinion("can only get individual resources of this type");
+      return (await this.volumeOfNode(node, attrs.name)) ? { decision: "allow", reason: "" } : noOpinion(`no relationship found between node '${node}' and this object`);
+    }
     if (attrs.resourceRequest && attrs.apiGroup === "coordination.k8s.io" && attrs.resource === "leases") return authorizeLease(node, attrs);
     if (rulesAllow(attrs, nodeRules)) return { decision: "allow", reason: "" };
     return noOpinion("");
   }
 
+  private async volumeOfNode(node: string, pvName: string): Promise<boolean> {
+    for (const ref of this.cache.claimsOf(node)) {
+      const got = await this.cache.storeForReads.get(`/registry/core/persistentvolumeclaims/${ref}`);
+      if (got.kv && (JSON.parse(got.kv.value) as { spec?: { volumeName?: string } }).spec?.volumeName === pvName) return true;
+    }
+    return false;
+  }
+
   private async related(node: string, attrs: AuthorizationAttributes): Promise<AuthorizationDecision> {
     if (this.cache.nodeUses(node, attrs.resource, attrs.namespace, attrs.name)) return { decision: "allow", reason: "" };
     // The pod that needs it may have been bound a moment ago: let the graph catch up once.
-    if ((await this.cache.refreshPods()) && this.cache.nodeUses(node, attrs.resource, attrs.namespace, attrs.name)) return { decision: "allow", reason: "" };
+    if (await this.cache.nodeUsesNow(node, attrs.resource, attrs.namespace, attrs.name).catch(() => false)) return { decision: "allow", reason: "" };
     return noOpinion(`no relationship found between node '${node}' and this object`);
   }
 }

@@ -41,8 +41,6 @@ export class PolicyCache {
   /** node → "namespace/kind/name" → how many of its pods use it. */
   private readonly nodeRefs = new Map<string, Map<string, number>>();
   private rbacRevision = 0;
-  private podsRevision = 0;
-  private podWaiters: (() => void)[] = [];
   private readyPromise: Promise<void> | undefined;
   private refreshing: Promise<boolean> | undefined;
   private lastRefresh = 0;
@@ -91,21 +89,18 @@ export class PolicyCache {
     return this.refreshing;
   }
 
-  /** Waits (briefly) until the pod watch has seen every write made so far; true when the graph moved. */
-  async refreshPods(timeoutMs = 500): Promise<boolean> {
-    const target = await this.store.currentRevision();
-    const start = this.podsRevision;
-    const deadline = Date.now() + timeoutMs;
-    while (this.podsRevision < target && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 20);
-        this.podWaiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+  /**
+   * The same question answered from the store, for a refusal the watch may not have
+   * caught up with (a pod bound a moment ago): reads the pods of that namespace.
+   */
+  async nodeUsesNow(node: string, kind: string, namespace: string, name: string): Promise<boolean> {
+    const want = `${kind}/${name}`;
+    const res = await this.store.range(`${podsPrefix}${namespace}/`);
+    for (const kv of res.kvs) {
+      const pod = decodeObject(kv) as Pod;
+      if (pod.spec?.nodeName === node && podReferences(pod).includes(want)) return true;
     }
-    return this.podsRevision !== start;
+    return false;
   }
 
   clusterRole(name: string): ClusterRole | undefined {
@@ -128,6 +123,21 @@ export class PolicyCache {
     const out: RoleBinding[] = [];
     for (const b of this.rbac.rolebindings.values()) if (b.metadata.namespace === namespace) out.push(b as RoleBinding);
     return out;
+  }
+
+  /** The claims ("namespace/name") pods bound to `node` use, for the persistent volumes it may read. */
+  claimsOf(node: string): string[] {
+    const out: string[] = [];
+    for (const key of this.nodeRefs.get(node)?.keys() ?? []) {
+      const [ns, kind, name] = key.split("/");
+      if (kind === "persistentvolumeclaims") out.push(`${ns}/${name}`);
+    }
+    return out;
+  }
+
+  /** The store, for reads the graph does not keep (a claim's volume). */
+  get storeForReads(): Store {
+    return this.store;
   }
 
   /** Does a pod bound to `node` use this object (kind: secrets, configmaps, persistentvolumeclaims, serviceaccounts)? */
@@ -159,17 +169,12 @@ export class PolicyCache {
     this.pods.clear();
     this.nodeRefs.clear();
     for (const kv of res.kvs) this.setPod(kv.key, decodeObject(kv) as Pod);
-    this.podsRevision = res.revision;
     return res.revision;
   }
 
   private applyPod(ev: StoreEvent): void {
     if (ev.type === "delete") this.setPod(ev.kv.key, undefined);
     else this.setPod(ev.kv.key, decodeObject(ev.kv) as Pod);
-    this.podsRevision = Math.max(this.podsRevision, ev.kv.modRevision);
-    const waiters = this.podWaiters;
-    this.podWaiters = [];
-    for (const w of waiters) w();
   }
 
   private setPod(key: string, pod: Pod | undefined): void {
