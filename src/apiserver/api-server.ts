@@ -3,7 +3,7 @@ import { ApiError, isApiError, isStoreError } from "../machinery/index.js";
 import type { Store } from "../storage/index.js";
 import type { ServerParts, VerbContext, WatchSettings } from "./context.js";
 import { parseResourcePath } from "./request-info.js";
-import { convertResponse } from "./crd/webhook-conversion.js";
+import { serveConverted as serveConvertedByWebhook } from "./crd/webhook-conversion.js";
 import { queryBool } from "./query.js";
 import { createObject } from "./verbs/create.js";
 import { customSubresourceResponse } from "./verbs/custom-subresource.js";
@@ -101,7 +101,7 @@ export class ApiServer {
     if (rt.proxy) return rt.proxy(req);
     const ctx: VerbContext = { req, info, rt, server: this.parts };
     // Custom resources stored through a conversion webhook: answers are converted on the way out.
-    if (rt.conversionWebhook) return convertResponse(ctx, await this.serve(ctx));
+    if (rt.conversionWebhook) return serveConvertedByWebhook(ctx, (c) => this.serve(c));
     return this.serve(ctx);
   }
 

@@ -83,8 +83,8 @@ describe("CRD conversion webhook", () => {
           webhook: { conversionReviewVersions: ["v1", "v1beta1"], clientConfig: { service: { namespace: "default", name: "conv", path: "/convert" }, caBundle: Buffer.from(server.pki.ca.cert).toString("base64") } },
         },
         versions: [
-          { name: "v1", served: true, storage: true, schema: schema({ hostPort: { type: "string" } }) },
-          { name: "v2", served: true, storage: false, schema: schema({ host: { type: "string" }, port: { type: "string" } }) },
+          { name: "v1", served: true, storage: true, schema: schema({ hostPort: { type: "string" } }), selectableFields: [{ jsonPath: ".spec.hostPort" }] },
+          { name: "v2", served: true, storage: false, schema: schema({ host: { type: "string" }, port: { type: "string" } }), selectableFields: [{ jsonPath: ".spec.host" }, { jsonPath: ".spec.port" }] },
         ],
       },
     };
@@ -143,9 +143,37 @@ describe("CRD conversion webhook", () => {
     assert.ok((first.value as { object: Obj }).object.spec?.host);
   });
 
+  it("selects by the request version's selectable fields: list, watch, delete collection", async () => {
+    const names = (res: RestResponse) => body(res).items.map((o) => o.metadata.name).sort();
+    assert.deepEqual(names(await call({ method: "GET", path: base("v2"), query: { fieldSelector: "spec.host=localhost" } })), ["a"]);
+    assert.deepEqual(names(await call({ method: "GET", path: base("v2"), query: { fieldSelector: "spec.host=example.com,spec.port=443" } })), ["b"]);
+    assert.deepEqual(names(await call({ method: "GET", path: base("v1"), query: { fieldSelector: "spec.hostPort=example.com:443" } })), ["b"]);
+    assert.equal((await call({ method: "GET", path: base("v2"), query: { fieldSelector: "spec.hostPort=x" } })).status, 400);
+
+    const ctl = new AbortController();
+    const res = await call({ method: "GET", path: base("v2"), query: { watch: "true", resourceVersion: "0", fieldSelector: "spec.host=example.com" }, signal: ctl.signal });
+    const it = res.watch![Symbol.asyncIterator]();
+    const next = async () => (await it.next()).value as { type: string; object: Obj };
+    const first = await next();
+    assert.deepEqual([first.type, first.object.metadata.name, first.object.apiVersion], ["ADDED", "b", "stable.example.com/v2"]);
+    await call({ method: "PATCH", path: `${base("v2")}/b`, contentType: "application/merge-patch+json", body: { spec: { host: "other.org" } } });
+    const left = await next();
+    assert.deepEqual([left.type, left.object.metadata.name], ["DELETED", "b"]);
+    await call({ method: "PATCH", path: `${base("v2")}/a`, contentType: "application/merge-patch+json", body: { spec: { host: "example.com" } } });
+    const joined = await next();
+    assert.deepEqual([joined.type, joined.object.metadata.name], ["ADDED", "a"]);
+    ctl.abort();
+    await it.return?.();
+
+    const del = await call({ method: "DELETE", path: base("v2"), query: { fieldSelector: "spec.host=example.com" } });
+    assert.equal(del.status, 200, JSON.stringify(del.body));
+    assert.deepEqual(names(del), ["a"]);
+    assert.deepEqual(names(await call({ method: "GET", path: base("v2") })), ["b"]);
+  });
+
   it("fails a read with upstream's message when the webhook refuses", async () => {
     failing = true;
-    const res = await call({ method: "GET", path: `${base("v2")}/a` });
+    const res = await call({ method: "GET", path: `${base("v2")}/b` });
     failing = false;
     assert.equal(res.status, 500);
     assert.equal(body(res).message, "Internal error occurred: conversion webhook for stable.example.com/v2, Kind=Endpoint2 returned failure: converter is broken");

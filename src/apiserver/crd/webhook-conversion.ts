@@ -4,9 +4,17 @@
  * answered — an object, a list (one ConversionReview for all its items, as upstream), each
  * watch event — goes to the version the request named. Entries without a webhook pass
  * through untouched (conversion None is an apiVersion rewrite, done by respond.ts).
+ *
+ * Field selectors on selectable fields name fields of the request's version, so lists,
+ * watches and delete-collections that use them select among converted objects: a watch
+ * sees an object that starts matching as ADDED and one that stops matching as DELETED, as
+ * upstream's watch filter does.
  */
 import type { KubeObject, RestResponse, WatchEventBody } from "../../api/index.js";
+import { parseFieldSelector } from "../../machinery/index.js";
 import type { VerbContext } from "../context.js";
+import { queryBool } from "../query.js";
+import { selectionFromQuery, type Selection } from "../selection.js";
 
 function requestApiVersion(ctx: VerbContext): string {
   return ctx.rt.group ? `${ctx.rt.group}/${ctx.rt.version}` : ctx.rt.version;
@@ -59,5 +67,58 @@ async function* convertEvents(ctx: VerbContext, events: AsyncIterable<WatchEvent
     } else {
       yield ev;
     }
+  }
+}
+
+/**
+ * Serves a request on a resource converted by a webhook: `serve` runs the verb, this
+ * converts its answer, and applies field selectors on selectable fields after conversion.
+ */
+export async function serveConverted(ctx: VerbContext, serve: (ctx: VerbContext) => Promise<RestResponse>): Promise<RestResponse> {
+  const fieldSelector = ctx.req.query.fieldSelector ?? "";
+  const onSelectableFields = parseFieldSelector(fieldSelector).requirements.some((r) => !r.field.startsWith("metadata."));
+  const collection = ctx.info.name === "" && ctx.info.subresource === "";
+  if (!onSelectableFields || !collection || (ctx.req.method !== "GET" && ctx.req.method !== "DELETE")) return convertResponse(ctx, await serve(ctx));
+
+  const selection = selectionFromQuery(ctx.rt, { fieldSelector }); // unknown fields: 400 as usual
+  const unselected: VerbContext = { ...ctx, req: { ...ctx.req, query: { ...ctx.req.query, fieldSelector: "" } } };
+  if (ctx.req.method === "GET" && queryBool(ctx.req.query, "watch")) {
+    const res = await convertResponse(ctx, await serve(unselected));
+    return res.watch ? { ...res, watch: selectEvents(res.watch, selection) } : res;
+  }
+  const listed = await convertResponse(ctx, await serve({ ...unselected, req: { ...unselected.req, method: "GET", body: undefined } }));
+  const list = listed.body as { kind?: string; items?: KubeObject[] } | undefined;
+  if (listed.status !== 200 || !Array.isArray(list?.items)) return listed;
+  const items = list.items.filter((o) => selection.matches(o));
+  if (ctx.req.method === "GET") return { ...listed, body: { ...list, items } };
+  // DELETE of the collection: each selected object by name, as deletecollection does.
+  const deleted: KubeObject[] = [];
+  for (const obj of items) {
+    const one: VerbContext = { ...ctx, info: { ...ctx.info, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" } };
+    const res = await convertResponse(one, await serve(one));
+    if (res.status === 404) continue;
+    if (res.status >= 300) return res;
+    const body = res.body as KubeObject;
+    deleted.push(body.kind === ctx.rt.kind ? body : obj);
+  }
+  return { status: 200, body: { ...list, items: deleted } };
+}
+
+async function* selectEvents(events: AsyncIterable<WatchEventBody>, selection: Selection): AsyncIterable<WatchEventBody> {
+  const matching = new Set<string>();
+  for await (const ev of events) {
+    const obj = ev.object as KubeObject | undefined;
+    if ((ev.type !== "ADDED" && ev.type !== "MODIFIED" && ev.type !== "DELETED") || !obj?.metadata) {
+      yield ev;
+      continue;
+    }
+    const key = `${obj.metadata.namespace ?? ""}/${obj.metadata.name ?? ""}`;
+    const was = matching.has(key);
+    const is = ev.type !== "DELETED" && selection.matches(obj);
+    if (is) matching.add(key);
+    else matching.delete(key);
+    if (is && !was) yield { type: "ADDED", object: obj };
+    else if (is && was) yield { type: "MODIFIED", object: obj };
+    else if (!is && was) yield { type: "DELETED", object: obj };
   }
 }
