@@ -104,7 +104,7 @@ const createdAtColumn: TableColumn = {
  * NAME column is always the object's name); resources without one get upstream's
  * default table: Name, Created At.
  */
-function toTable(ctx: VerbContext, items: KubeObject[], resourceVersion: string | undefined, tableApiVersion: string): Record<string, unknown> {
+export function toTable(ctx: VerbContext, items: KubeObject[], resourceVersion: string | undefined, tableApiVersion: string): Record<string, unknown> {
   const convertor = ctx.rt.strategy?.table;
   const now = ctx.server.now();
   const includeObject = ctx.req.query.includeObject ?? "Metadata";

@@ -84,7 +84,14 @@ describe("CRD conversion webhook", () => {
         },
         versions: [
           { name: "v1", served: true, storage: true, schema: schema({ hostPort: { type: "string" } }), selectableFields: [{ jsonPath: ".spec.hostPort" }] },
-          { name: "v2", served: true, storage: false, schema: schema({ host: { type: "string" }, port: { type: "string" } }), selectableFields: [{ jsonPath: ".spec.host" }, { jsonPath: ".spec.port" }] },
+          {
+            name: "v2",
+            served: true,
+            storage: false,
+            schema: schema({ host: { type: "string" }, port: { type: "string" } }),
+            selectableFields: [{ jsonPath: ".spec.host" }, { jsonPath: ".spec.port" }],
+            additionalPrinterColumns: [{ name: "Host", type: "string", jsonPath: ".spec.host" }],
+          },
         ],
       },
     };
@@ -116,6 +123,12 @@ describe("CRD conversion webhook", () => {
     const stored = JSON.parse(raw.kv!.value) as Obj;
     assert.deepEqual([stored.apiVersion, stored.spec], ["stable.example.com/v1", { hostPort: "example.com:443" }]);
     assert.deepEqual(body(await call({ method: "GET", path: `${base("v1")}/b` })).spec, { hostPort: "example.com:443" });
+  });
+
+  it("prints the request version's columns from converted objects", async () => {
+    const table = body(await call({ method: "GET", path: base("v2"), accept: "application/json;as=Table;v=v1;g=meta.k8s.io" })) as unknown as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    assert.deepEqual(table.columnDefinitions.map((c) => c.name), ["Name", "Host"]);
+    assert.deepEqual(table.rows.map((r) => r.cells), [["a", "localhost"], ["b", "example.com"]]);
   });
 
   it("converts a list of mixed stored versions in one review, and patches through v2", async () => {

@@ -14,6 +14,7 @@ import type { KubeObject, RestResponse, WatchEventBody } from "../../api/index.j
 import { parseFieldSelector } from "../../machinery/index.js";
 import type { VerbContext } from "../context.js";
 import { queryBool } from "../query.js";
+import { outputForm, toTable } from "../respond.js";
 import { selectionFromQuery, type Selection } from "../selection.js";
 
 function requestApiVersion(ctx: VerbContext): string {
@@ -75,6 +76,12 @@ async function* convertEvents(ctx: VerbContext, events: AsyncIterable<WatchEvent
  * converts its answer, and applies field selectors on selectable fields after conversion.
  */
 export async function serveConverted(ctx: VerbContext, serve: (ctx: VerbContext) => Promise<RestResponse>): Promise<RestResponse> {
+  // Printer columns read the request's version: tables are made from converted objects.
+  const form = outputForm(ctx.req.accept);
+  if (form.form === "table" && ctx.req.method === "GET") {
+    const res = await serveConverted({ ...ctx, req: { ...ctx.req, accept: "application/json" } }, serve);
+    return asTable(ctx, res, form.apiVersion);
+  }
   const fieldSelector = ctx.req.query.fieldSelector ?? "";
   const onSelectableFields = parseFieldSelector(fieldSelector).requirements.some((r) => !r.field.startsWith("metadata."));
   const collection = ctx.info.name === "" && ctx.info.subresource === "";
@@ -121,4 +128,28 @@ async function* selectEvents(events: AsyncIterable<WatchEventBody>, selection: S
     else if (is && was) yield { type: "MODIFIED", object: obj };
     else if (!is && was) yield { type: "DELETED", object: obj };
   }
+}
+
+function asTable(ctx: VerbContext, res: RestResponse, tableApiVersion: string): RestResponse {
+  const rv = (o: { metadata?: { resourceVersion?: string } } | undefined) => o?.metadata?.resourceVersion;
+  if (res.watch) {
+    const events = res.watch;
+    const tables = async function* (): AsyncIterable<WatchEventBody> {
+      for await (const ev of events) {
+        const obj = ev.object as KubeObject | undefined;
+        if ((ev.type === "ADDED" || ev.type === "MODIFIED" || ev.type === "DELETED") && obj?.kind === ctx.rt.kind) yield { type: ev.type, object: toTable(ctx, [obj], rv(obj), tableApiVersion) };
+        else yield ev;
+      }
+    };
+    return { ...res, watch: tables() };
+  }
+  const body = res.body as (KubeObject & { items?: KubeObject[]; metadata: { continue?: string } }) | undefined;
+  if (res.status !== 200 || !body) return res;
+  if (body.kind === ctx.rt.kind) return { ...res, body: toTable(ctx, [body], rv(body), tableApiVersion) };
+  if (Array.isArray(body.items)) {
+    const table = toTable(ctx, body.items, rv(body), tableApiVersion);
+    if (body.metadata?.continue) (table.metadata as Record<string, unknown>).continue = body.metadata.continue;
+    return { ...res, body: table };
+  }
+  return res;
 }
