@@ -188,6 +188,22 @@ describe("structural schema checks of a CRD", () => {
     assert.equal(validateValue("a".repeat(10000) + "!", { type: "string", pattern: "^(a+)+$" }, "x").length, 1);
     assert.ok(Date.now() - started < 2000);
   });
+  it("requires list-map keys to be required or defaulted, and metadata to restrict only name and generateName", () => {
+    const errs = validateStructuralSchema(
+      {
+        type: "object",
+        properties: {
+          metadata: { type: "object", properties: { labels: { type: "object" } } },
+          ports: { type: "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["port", "protocol"], items: { type: "object", required: ["port"], properties: { port: { type: "integer" }, protocol: { type: "string" } } } },
+        },
+      },
+      p,
+    ).map(fieldErrorMessage);
+    assert.deepEqual(errs, [
+      `${p}.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified`,
+      `${p}.properties[ports].items.properties[protocol]: Required value: this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property`,
+    ]);
+  });
   it("requires an object at the root", () => {
     assert.deepEqual(validateStructuralSchema({ type: "string" }, p).map(fieldErrorMessage), [`${p}.type: Invalid value: "string": must be object at the root`]);
   });

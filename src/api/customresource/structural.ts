@@ -18,6 +18,14 @@ export function validateStructuralSchema(schema: JSONSchemaProps, path: string):
   const errs: FieldError[] = [];
   if (schema.type === undefined || schema.type === "") errs.push(fieldError.required(`${path}.type`, "must not be empty at the root"));
   else if (schema.type !== "object") errs.push(fieldError.invalid(`${path}.type`, schema.type, "must be object at the root"));
+  const meta = schema.properties?.metadata;
+  if (meta) {
+    const extra = Object.keys(meta).filter((k) => !["type", "properties", "description"].includes(k));
+    const props = Object.keys(meta.properties ?? {}).filter((k) => k !== "name" && k !== "generateName");
+    if ((meta.type !== undefined && meta.type !== "object") || extra.length > 0 || props.length > 0) {
+      errs.push(fieldError.forbidden(`${path}.properties[metadata]`, "must not specify anything other than name and generateName, but metadata is implicitly specified"));
+    }
+  }
   node(schema, path, "", errs, true);
   return errs;
 }
@@ -51,6 +59,16 @@ function node(s: JSONSchemaProps, path: string, role: "" | "property" | "items" 
     if (s.type !== "array") errs.push(fieldError.invalid(`${path}.type`, s.type ?? "", "must be array if x-kubernetes-list-type is specified"));
     if (listType === "map" && !s["x-kubernetes-list-map-keys"]?.length) {
       errs.push(fieldError.required(`${path}.x-kubernetes-list-map-keys`, "must not be empty if x-kubernetes-list-type is map"));
+    }
+    const items = Array.isArray(s.items) ? undefined : s.items;
+    if (listType === "map" && items) {
+      for (const key of s["x-kubernetes-list-map-keys"] ?? []) {
+        const prop = items.properties?.[key];
+        if (!prop) errs.push(fieldError.required(`${path}.items.properties[${key}]`, "must have all properties listed in x-kubernetes-list-map-keys"));
+        else if (!(items.required ?? []).includes(key) && prop.default === undefined) {
+          errs.push(fieldError.required(`${path}.items.properties[${key}]`, "this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property"));
+        }
+      }
     }
   }
   const mapType = s["x-kubernetes-map-type"];
