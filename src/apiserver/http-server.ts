@@ -8,6 +8,7 @@ import type { HttpMethod, RestHandler, RestRequest, RestResponse } from "../api/
 import { ApiError } from "../machinery/index.js";
 import { authenticate, type TokenAuthenticator } from "./authn.js";
 import { errorResponse } from "./api-server.js";
+import { serializedWatchLine } from "./watch-cache/shared-events.js";
 import { impersonationFromHeaders } from "./authorization/index.js";
 
 /** Upstream refuses request bodies over 3 MiB. */
@@ -301,7 +302,8 @@ async function streamWatch(res: ServerResponse, response: RestResponse, abort: A
   try {
     for await (const ev of response.watch!) {
       if (res.destroyed) break;
-      const ok = res.write(JSON.stringify(ev) + "\n");
+      // Events from the watch cache are shared by every watcher: serialized once.
+      const ok = res.write(serializedWatchLine(ev));
       if (!ok) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
     }
   } finally {

@@ -38,8 +38,20 @@ export function inProcessTransport(handler: RestHandler, options: { user?: UserI
     // Status bodies are built in code and may hold `undefined` fields that JSON would
     // drop; drop them here too, so both transports answer exactly the same Status.
     if (isStatus(response.body)) return { ...response, body: JSON.parse(JSON.stringify(response.body)) as unknown };
+    // Watch events from the server's watch cache are shared by all its watchers: callers get copies.
+    if (response.watch) return { ...response, watch: copiedEvents(response.watch) };
     return response;
   };
+}
+
+function copiedEvents<T>(events: AsyncIterable<T>): AsyncIterableIterator<T> {
+  const inner = events[Symbol.asyncIterator]();
+  const it: AsyncIterableIterator<T> = {
+    next: () => inner.next().then((r) => (r.done ? r : { done: false, value: structuredClone(r.value) })),
+    return: (value?: unknown) => (inner.return ? inner.return(value) : Promise.resolve({ done: true, value: undefined })) as Promise<IteratorResult<T>>,
+    [Symbol.asyncIterator]: () => it,
+  };
+  return it;
 }
 
 function isStatus(body: unknown): boolean {

@@ -8,6 +8,7 @@ import { eventObject } from "../respond.js";
 import { selectionFromQuery } from "../selection.js";
 import { listObjects } from "./list.js";
 import type { ResourceCache } from "../watch-cache/watch-cache.js";
+import { sharedDecode, sharedWireEvent } from "../watch-cache/shared-events.js";
 
 /**
  * WATCH as upstream:
@@ -98,10 +99,11 @@ export async function watchResponse(ctx: VerbContext): Promise<RestResponse> {
         prefix: watchPrefix,
         onEvent: (raw) => {
           if (stop.signal.aborted) return;
-          const ev = decodeEvent(raw);
+          // Decoded once for every watcher of the cache; read-only from here on.
+          const ev = sharedDecode(raw);
           lastRevision = Number(ev.object.metadata.resourceVersion);
           const out = translate(ev, selection.matches);
-          if (out) queue.push({ type: out.type, object: eventObject(ctx, out.object) });
+          if (out) queue.push(sharedWireEvent(raw, out.type, eventObject(ctx, out.object)));
         },
         onReset: () => stop.abort(),
       },
