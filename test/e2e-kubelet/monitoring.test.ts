@@ -132,9 +132,10 @@ describe("monitoring on real containerd", { skip: missing, timeout: 14 * 60_000 
 
   after(async () => {
     if (!server) return;
-    if (server.proc.exitCode !== null) console.log(`k8ts server exited ${server.proc.exitCode}:\n${server.log.slice(-40).join("\n")}`);
+    const gone = server.proc.exitCode !== null || server.proc.signalCode !== null;
+    if (gone) console.log(`k8ts server exited (code ${server.proc.exitCode}, signal ${server.proc.signalCode}):\n${server.log.slice(-40).join("\n")}`);
     await k(["delete", "pods,deployments,hpa", "--all", "--grace-period=1", "--wait=true"], { timeoutMs: 120_000 }).catch(() => undefined);
-    if (server.proc.exitCode === null) {
+    if (!gone) {
       const exited = new Promise((r) => server.proc.once("exit", r));
       server.proc.kill("SIGTERM");
       await exited;
