@@ -71,8 +71,12 @@ class Controller {
     const crds = res.kvs.map((kv) => decodeObject(kv) as CustomResourceDefinition);
     const names = new Set(crds.map((c) => c.metadata.name ?? ""));
     for (const name of [...this.registered.keys()]) if (!names.has(name)) this.unregister(name);
-    for (const crd of crds) this.enqueue(crd);
-    await this.chain;
+    // The registry is filled now, before the server answers; status writes follow in the
+    // background (they pass admission, which may wait on webhooks).
+    for (const crd of crds) {
+      const next = this.tryApply(crd);
+      if (next) this.chain = this.chain.then(() => this.report(crd, next)).catch((err: unknown) => this.failed(crd, err));
+    }
     return res.revision;
   }
 
@@ -110,9 +114,25 @@ class Controller {
   }
 
   private enqueue(crd: CustomResourceDefinition): void {
-    this.chain = this.chain.then(() => this.sync(crd)).catch((err: unknown) => {
-      if (!this.o.signal.aborted) console.error(`k8ts apiserver: crd ${crd.metadata.name}:`, err);
-    });
+    this.chain = this.chain
+      .then(async () => {
+        const next = this.tryApply(crd);
+        if (next) await this.report(crd, next);
+      })
+      .catch((err: unknown) => this.failed(crd, err));
+  }
+
+  private failed(crd: CustomResourceDefinition, err: unknown): void {
+    if (!this.o.signal.aborted) console.error(`k8ts apiserver: crd ${crd.metadata.name}:`, err);
+  }
+
+  private tryApply(crd: CustomResourceDefinition): CustomResourceDefinition | undefined {
+    try {
+      return this.apply(crd);
+    } catch (err) {
+      this.failed(crd, err);
+      return undefined;
+    }
   }
 
   private unregister(name: string): void {
@@ -133,7 +153,8 @@ class Controller {
     return undefined;
   }
 
-  private async sync(crd: CustomResourceDefinition): Promise<void> {
+  /** Puts the CRD's entries in the registry (or not, on a name conflict); returns the status it should have. */
+  private apply(crd: CustomResourceDefinition): CustomResourceDefinition {
     const name = crd.metadata.name ?? "";
     const terminating = crd.metadata.deletionTimestamp !== undefined;
     const conflict = this.conflict(crd);
@@ -149,8 +170,14 @@ class Controller {
       setCrdCondition(next, { type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found" }, now);
       setCrdCondition(next, { type: "Established", status: "True", reason: "InitialNamesAccepted", message: "the initial names have been accepted" }, now);
     }
+    return next;
+  }
+
+  /** Writes the status `apply` computed, and starts the cleanup of a CRD being deleted. */
+  private async report(crd: CustomResourceDefinition, next: CustomResourceDefinition): Promise<void> {
+    const name = crd.metadata.name ?? "";
     if (!isDeepStrictEqual(next.status, crd.status)) await this.writeStatus(next);
-    if (terminating && crd.metadata.finalizers?.includes(crdCleanupFinalizer) && !this.cleaning.has(name)) {
+    if (crd.metadata.deletionTimestamp !== undefined && crd.metadata.finalizers?.includes(crdCleanupFinalizer) && !this.cleaning.has(name)) {
       this.cleaning.add(name);
       void this.cleanup(name).finally(() => this.cleaning.delete(name));
     }
