@@ -187,9 +187,10 @@ spec:
     const top = await k(["top", "pods", "burn", "--no-headers"]);
     const shown = cpuMilli(top.stdout.trim().split(/\s+/)[1]!);
     console.log(`kubectl top pods: burn ${shown}m (cgroup: ${real === undefined ? "n/a" : Math.round(real * 1000) + "m"}) ${rows.burn!.mem / Mi}Mi, hold ${rows.hold!.cpu}m ${rows.hold!.mem / Mi}Mi`);
-    // One core busy-looping gets about a whole core, less when the 2-core machine is busy;
-    // what top shows must agree with the cgroup's own count.
-    assert.ok(shown >= 500 && shown <= 1150, `burn uses about one CPU: ${shown}m`);
+    // One core busy-looping gets about a whole core on an idle machine (1000m), much less when
+    // the shared 2-core machine is busy (454m vs the cgroup's 534m seen once): what top shows
+    // must agree with the cgroup's own count, and never exceed one core.
+    assert.ok(shown >= 250 && shown <= 1150, `burn uses up to one CPU: ${shown}m`);
     if (real !== undefined) assert.ok(Math.abs(shown / 1000 - real) <= 0.2, `top ${shown}m vs cgroup ${Math.round(real * 1000)}m`);
     assert.ok(rows.hold!.mem >= 98 * Mi && rows.hold!.mem <= 112 * Mi, `hold keeps 100 MiB: ${rows.hold!.mem / Mi}Mi`);
     assert.ok(rows.hold!.cpu < 100, `hold is idle: ${rows.hold!.cpu}m`);
