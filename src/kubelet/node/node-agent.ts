@@ -76,8 +76,9 @@ export class NodeAgent {
           throw err;
         });
         if (!existing) {
-          const all = await client.list(nodes, { signal });
-          const podCIDR = this.o.podCidr ?? pickPodCidr(all.items, nodeName);
+          // Listing every Node only to pick a free CIDR: never when --pod-cidr names one (k8ts
+          // sim registers 5,000 nodes; a list per registration made that quadratic).
+          const podCIDR = this.o.podCidr ?? pickPodCidr((await client.list(nodes, { signal })).items, nodeName);
           const created = await client.create(nodes, {
             apiVersion: "v1",
             kind: "Node",
@@ -89,8 +90,7 @@ export class NodeAgent {
         } else {
           const updated: Node = { ...existing, metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...labels } } };
           if (!existing.spec?.podCIDR) {
-            const all = await client.list(nodes, { signal });
-            const podCIDR = this.o.podCidr ?? pickPodCidr(all.items, nodeName);
+            const podCIDR = this.o.podCidr ?? pickPodCidr((await client.list(nodes, { signal })).items, nodeName);
             updated.spec = { ...existing.spec, podCIDR, podCIDRs: [podCIDR] };
           }
           const written = await client.update(nodes, updated, { signal });
