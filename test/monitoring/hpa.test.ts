@@ -93,6 +93,28 @@ describe("HorizontalPodAutoscaler", () => {
     await client.patch(hpaV2, "burn", { spec: { metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } }] } }, { namespace: "default", type: "merge" });
   });
 
+  it("a v1 watch and list see v2 writes converted, over HTTP too", async () => {
+    const list = await client.list(hpaV1, { namespace: "default" });
+    assert.equal(list.apiVersion, "autoscaling/v1");
+    assert.equal(list.items[0]?.spec?.targetCPUUtilizationPercentage, 50);
+    const ac = new AbortController();
+    const seen = (async () => {
+      for await (const ev of client.watch(hpaV1, { namespace: "default", resourceVersion: list.metadata?.resourceVersion, signal: ac.signal })) {
+        if (ev.type === "MODIFIED") return ev.object as HorizontalPodAutoscaler;
+      }
+      return undefined;
+    })();
+    await client.patch(hpaV2, "burn", { spec: { maxReplicas: 5 } }, { namespace: "default", type: "merge" });
+    const got = await seen;
+    ac.abort();
+    assert.equal(got?.apiVersion, "autoscaling/v1");
+    assert.equal(got?.spec?.maxReplicas, 5);
+    assert.equal(got?.spec?.targetCPUUtilizationPercentage, 50);
+    const r = await kubectl({ kubeconfig }, ["get", "horizontalpodautoscalers.v1.autoscaling", "burn", "-o", "jsonpath={.apiVersion} {.spec.targetCPUUtilizationPercentage}"]);
+    assert.equal(r.stdout, "autoscaling/v1 50");
+    await client.patch(hpaV2, "burn", { spec: { maxReplicas: 4 } }, { namespace: "default", type: "merge" });
+  });
+
   it("refuses bad specs with upstream's field errors", async () => {
     const bad = await kubectl({ kubeconfig }, ["create", "-f", "-"], {
       stdin: JSON.stringify({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "bad" }, spec: { scaleTargetRef: { kind: "Deployment", name: "x" }, minReplicas: 5, maxReplicas: 2, metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization" } } }] } }),
