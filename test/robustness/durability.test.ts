@@ -1,10 +1,11 @@
 // Durability: the real `k8ts server` on sqlite is killed with SIGKILL in the middle of a
-// write load and started again on the same data dir and port. Every write it
+// write load and started again on the same data dir and port. On etcd (a 3-member cluster
+// on loopback) the server and every etcd member are SIGKILLed at once, as a power loss. Every write it
 // acknowledged must be there, and a watch resumed from the last resourceVersion the
 // first watch saw must deliver every later acknowledged write, in order, with no gap.
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { startK8tsServer, type K8tsServerProcess } from "../harness/index.js";
+import { etcdAvailable, startEtcdCluster, startK8tsServer, type EtcdCluster, type K8tsServerProcess } from "../harness/index.js";
 import { rawClient, rawWatch, type RawClient, type RawWatch } from "./_raw-https.js";
 
 const ns = "durable";
@@ -25,7 +26,41 @@ interface ConfigMap {
 
 const rvOf = (o: { metadata?: { resourceVersion?: string } }): number => Number(o.metadata?.resourceVersion);
 
+/** What the server stores in, and what else dies with it. */
+interface Backend {
+  /** Starts what the server needs first (etcd), once. */
+  setup?: () => Promise<void>;
+  args: () => string[];
+  /** Called right after the server is SIGKILLed (etcd: kill every member, start them again). */
+  afterKill?: () => Promise<void>;
+}
+
 describe("durability across SIGKILL", () => {
+  durabilitySuite({ args: () => ["--store", "sqlite"] });
+});
+
+describe("durability across SIGKILL on etcd (server and every member killed)", { skip: etcdAvailable() ? false : "etcd-server is not installed" }, () => {
+  let etcd: EtcdCluster | undefined;
+  after(async () => {
+    await etcd?.close();
+  });
+  durabilitySuite({
+    setup: async () => {
+      etcd ??= await startEtcdCluster({ members: 3 });
+    },
+    args: () => {
+      if (!etcd) throw new Error("etcd not started");
+      return ["--datastore-endpoint", `etcd://${etcd.endpoints.map((e) => e.replace("http://", "")).join(",")}`];
+    },
+    afterKill: async () => {
+      await Promise.all(etcd!.members.map((m) => m.kill()));
+      for (const m of etcd!.members) await m.start();
+      await etcd!.leaderIndex(30_000);
+    },
+  });
+});
+
+function durabilitySuite(backend: Backend): void {
   let server: K8tsServerProcess | undefined;
   const clients: RawClient[] = [];
   const watches: RawWatch[] = [];
@@ -38,7 +73,8 @@ describe("durability across SIGKILL", () => {
   });
 
   it("keeps every acknowledged write and resumes a watch with no gap", async (t) => {
-    server = await startK8tsServer({ extraArgs: ["--store", "sqlite"] });
+    await backend.setup?.();
+    server = await startK8tsServer({ extraArgs: backend.args() });
     const c = await rawClient(server.kubeconfig, { maxSockets: 32 });
     clients.push(c);
     const nsRes = await c.send("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
@@ -108,6 +144,7 @@ describe("durability across SIGKILL", () => {
     assert.ok(killed, "the load ended before the kill");
     const acksBeforeKill = acks.length;
     await server.kill();
+    await backend.afterKill?.();
     // Writes in flight at the kill either failed or their answer was already on the way.
     await new Promise((r) => setTimeout(r, 200));
     stopLoad = true;
@@ -129,7 +166,7 @@ describe("durability across SIGKILL", () => {
     assert.deepEqual(missedByFirst, [], "the first watch skipped acknowledged writes");
 
     // Restart on the same data dir and port.
-    server = await startK8tsServer({ dataDir: server.dataDir, port: server.port, extraArgs: ["--store", "sqlite"] });
+    server = await startK8tsServer({ dataDir: server.dataDir, port: server.port, extraArgs: backend.args() });
     const c2 = await rawClient(server.kubeconfig, { maxSockets: 32 });
     clients.push(c2);
 
@@ -189,7 +226,7 @@ describe("durability across SIGKILL", () => {
       t.diagnostic(`${what}: resumed from RV ${fromRv} after restart, got ${events.length} events covering all ${expected.length} acknowledged writes after it`);
     }
   });
-});
+}
 
 function assertIncreasing(rvs: number[], what: string): void {
   for (let i = 1; i < rvs.length; i++) assert.ok(rvs[i] > rvs[i - 1], `${what}: RV ${rvs[i]} after ${rvs[i - 1]} (event ${i})`);
