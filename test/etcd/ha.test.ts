@@ -88,6 +88,10 @@ describe("HA: two k8ts servers on one etcd cluster", { skip }, () => {
     const leaderId = await holderOf("kube-controller-manager");
     const leader = servers.findIndex((s) => s.output().includes(`this server (${leaderId}) leads`));
     assert.ok(leader >= 0, `no server says it holds ${leaderId}`);
+    for (const lease of ["kube-scheduler", "kube-controller-manager"]) {
+      const leading = servers.filter((s) => s.output().includes(`leader election: ${lease}: this server`));
+      assert.equal(leading.length, 1, `exactly one server runs ${lease}`);
+    }
 
     nodes = await startFakeNodes({ client, names: ["ha-node-1", "ha-node-2"] });
     await client.create(resources.deployments, deployment("web", 2), { namespace: "default" });
