@@ -6,6 +6,7 @@ import { appsV1Resources } from "./apps/v1/index.js";
 import { authenticationV1Resources } from "./authentication/v1/index.js";
 import { authorizationV1Resources } from "./authorization/v1/index.js";
 import { autoscalingV1Resources } from "./autoscaling/v1/index.js";
+import { autoscalingV2Resources } from "./autoscaling/v2/index.js";
 import { batchV1Resources } from "./batch/v1/index.js";
 import { coordinationV1Resources } from "./coordination/v1/index.js";
 import { coreV1Resources } from "./core/v1/index.js";
@@ -28,6 +29,7 @@ export function builtinResources(): ResourceType[] {
     ...authenticationV1Resources,
     ...authorizationV1Resources,
     ...autoscalingV1Resources,
+    ...autoscalingV2Resources,
     ...batchV1Resources,
     ...policyV1Resources,
     ...rbacV1Resources,
