@@ -4,7 +4,7 @@
  * that fails over between the servers. In order, each phase recording what it saw:
  * 1. both servers serve the API; one holds the scheduler and controller-manager Leases;
  * 2. SIGKILL that server, scale a Deployment meanwhile: the other takes both Leases
- *    within 20 s and the Deployment converges;
+ *    (15–19 s with upstream's timings) and the Deployment converges;
  * 3. one etcd member (the leader) stopped for 30 s: every request still answers;
  * 4. every member stopped for 20 s: requests fail with a 5xx Status in bounded time (none
  *    hangs), and within 60 s of the members coming back everything works again, a watch
@@ -114,7 +114,10 @@ describe("HA: two k8ts servers on one etcd cluster", { skip }, () => {
       const lease = await client.get<Lease>(resources.leases, name, { namespace: "kube-system" });
       const tookOver = Date.parse(lease.spec?.acquireTime ?? "") - killedAt;
       console.log(`# failover: ${name} taken over ${tookOver} ms after SIGKILL`);
-      assert.ok(tookOver > 0 && tookOver <= 20_000, `${name}: takeover took ${tookOver} ms (upstream timings: within 20 s)`);
+      // Upstream's timings: a candidate takes over leaseDuration (15 s) after it last saw the
+      // Lease change, and polls every retryPeriod × [1, 2.2) (2–4.4 s): typically 15–19 s, at
+      // worst 15 + 2 × 4.4 s after the last renewal.
+      assert.ok(tookOver > 0 && tookOver <= 24_000, `${name}: takeover took ${tookOver} ms`);
     }
     await eventually(async () => readyReplicas(await client.get(resources.deployments, "web", { namespace: "default" })) === 4, 60_000, "web converges to 4 ready replicas after the failover");
 
