@@ -16,6 +16,7 @@ import { metaV1Definitions } from "./meta/v1/index.js";
 import { policyV1Resources } from "./policy/v1/index.js";
 import { rbacV1Resources } from "./rbac/v1/index.js";
 import { schedulingV1Resources } from "./scheduling/v1/index.js";
+import { storageV1Resources } from "./storage/v1/index.js";
 import { KindRegistry } from "./registry.js";
 import type { ResourceType } from "./resource-type.js";
 
@@ -33,6 +34,7 @@ export function builtinResources(): ResourceType[] {
     ...batchV1Resources,
     ...policyV1Resources,
     ...rbacV1Resources,
+    ...storageV1Resources,
     ...admissionregistrationV1Resources,
     ...apiextensionsV1Resources,
     ...schedulingV1Resources,

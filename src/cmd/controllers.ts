@@ -19,6 +19,7 @@ import { CronJobController } from "../controllers/cronjob/index.js";
 import { DaemonSetController } from "../controllers/daemonset/index.js";
 import { ServiceLbController } from "../controllers/servicelb/index.js";
 import { DisruptionController } from "../controllers/disruption/index.js";
+import { PersistentVolumeController } from "../controllers/persistentvolume/index.js";
 import { ResourceQuotaController } from "../controllers/resourcequota/index.js";
 import { StatefulSetController } from "../controllers/statefulset/index.js";
 import { HorizontalPodAutoscalerController } from "../controllers/podautoscaler/index.js";
@@ -44,6 +45,8 @@ export interface StartControllersOptions {
   terminatedPodGCThreshold?: number;
   /** The cluster CA and the legacy token signer: the tokens controller and root CA publisher run only with these. */
   serviceAccountTokens?: ServiceAccountTokenSettings;
+  /** Where the local-path provisioner puts volumes on a node (k8ts server: DATA_DIR/storage); the default StorageClass is made with it. */
+  localStoragePath?: string;
 }
 
 /** What the tokens controller and the root CA publisher need from the server. */
@@ -65,6 +68,7 @@ export interface ControllerContext {
   nodeMonitorGracePeriodMs?: number;
   terminatedPodGCThreshold?: number;
   serviceAccountTokens?: ServiceAccountTokenSettings;
+  localStoragePath?: string;
 }
 
 export interface RunnableController {
@@ -101,6 +105,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   ttlafterfinished: (ctx) => new TtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   cronjob: (ctx) => new CronJobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("cronjob-controller"), onError: ctx.onError }),
   resourcequota: (ctx) => new ResourceQuotaController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
+  persistentvolume: (ctx) => new PersistentVolumeController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError, localPath: ctx.localStoragePath ? { nodePath: ctx.localStoragePath } : undefined }),
   disruption: (ctx) => new DisruptionController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   servicelb: (ctx) => new ServiceLbController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
   daemonset: (ctx) => new DaemonSetController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("daemonset-controller"), onError: ctx.onError }),
@@ -136,6 +141,7 @@ export const controllerAccounts: Record<string, string> = {
   resourcequota: "resourcequota-controller",
   servicelb: "service-controller",
   disruption: "disruption-controller",
+  persistentvolume: "persistent-volume-binder",
   daemonset: "daemon-set-controller",
   horizontalpodautoscaling: "horizontal-pod-autoscaler",
   statefulset: "statefulset-controller",
@@ -168,6 +174,7 @@ export async function startControllers(options: StartControllersOptions): Promis
       nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
       terminatedPodGCThreshold: options.terminatedPodGCThreshold,
       serviceAccountTokens: options.serviceAccountTokens,
+      localStoragePath: options.localStoragePath,
     };
     return { name, controller: build(ctx) };
   });

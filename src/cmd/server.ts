@@ -179,6 +179,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
       terminatedPodGCThreshold: options.terminatedPodGCThreshold,
       serviceAccountTokens: { rootCA: pki.ca.cert, signToken: (claims) => api.serviceAccountTokens.signLegacy(claims) },
+      localStoragePath: join(options.dataDir, "storage"),
       onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
     }),
   );

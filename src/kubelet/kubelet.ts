@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ConfigMap, Node, Pod, Secret, Service } from "../api/index.js";
+import type { ConfigMap, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service } from "../api/index.js";
 import { EventRecorder, realClock, resource, type Client, type Clock } from "../client/index.js";
 import { isApiError } from "../machinery/index.js";
 import { readMachineInfo, type MachineInfo } from "./node/machine-info.js";
@@ -137,6 +137,12 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
       secret: (ns, name) => getOrUndefined(client.get(secrets, name, { namespace: ns })),
       serviceAccountToken: (pod, audience, expirationSeconds) => tokens.get(pod, audience, expirationSeconds),
       forgetPod: (uid) => tokens.forgetPod(uid),
+      async persistentVolumeClaim(ns, name) {
+        const claim = await getOrUndefined(client.get(resource<PersistentVolumeClaim>("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true), name, { namespace: ns }));
+        const volumeName = claim?.spec?.volumeName;
+        const volume = volumeName ? await getOrUndefined(client.get(resource<PersistentVolume>("", "v1", "persistentvolumes", "PersistentVolume", false), volumeName)) : undefined;
+        return { claim, volume };
+      },
     },
   });
 

@@ -9,6 +9,7 @@ import type { ClusterEvent } from "./framework/plugin.js";
 import { newPodInfo, type PodInfo } from "./framework/pod-info.js";
 import { DefaultPreemption, type PreemptionCandidate } from "./plugins/default-preemption/default-preemption.js";
 import { defaultProfile } from "./plugins/registry.js";
+import { VolumeCaches } from "./plugins/volume-binding/volume-binding.js";
 import { PriorityResolver } from "./priority.js";
 import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from "./queue/scheduling-queue.js";
 import { observeAttempt, reportQueue } from "./metrics.js";
@@ -66,6 +67,7 @@ export class Scheduler {
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   private readonly namespaces: Informer<Namespace>;
+  private readonly volumes: VolumeCaches;
   private readonly eventPlugins = new Map<ClusterEvent, Set<string>>();
   private readonly binding = new Set<Promise<void>>();
   private nextStartIndex = 0;
@@ -78,7 +80,8 @@ export class Scheduler {
     this.onError = options.onError ?? (() => undefined);
     const informerError = (err: unknown) => this.onError("informer", err);
     this.priority = new PriorityResolver({ client: this.client, clock: this.clock, onError: informerError });
-    this.framework = new Framework(options.profile ?? defaultProfile());
+    this.volumes = new VolumeCaches({ client: this.client, clock: this.clock, onError: informerError });
+    this.framework = new Framework(options.profile ?? defaultProfile({ volumes: this.volumes }));
     this.preemption = new DefaultPreemption({ framework: this.framework, priorityOf: this.priority.priorityOf });
     this.queue = new SchedulingQueue({ ...options.queue, priorityOf: this.priority.priorityOf, clock: this.clock });
     reportQueue(() => this.queue.stats());
@@ -105,6 +108,7 @@ export class Scheduler {
     });
     const running = [this.namespaces.start(signal), this.nodes.start(signal), this.priority.start(signal)];
     await this.namespaces.waitForSync(signal);
+    running.push(...(await this.volumes.start(signal)));
     await this.nodes.waitForSync(signal);
     running.push(this.pods.start(signal));
     await this.pods.waitForSync(signal);

@@ -262,18 +262,6 @@ describe("statefulset controller with persistentvolumeclaims served", () => {
   it("creates each pod's claims before the pod, once, with the selector's labels", async () => {
     const server = await startTestApiServer({ store: "memory" });
     const client = server.client;
-    // A stand-in for the storage work's resource: any object shape is accepted.
-    server.registry.add({
-      group: "",
-      version: "v1",
-      kind: "PersistentVolumeClaim",
-      plural: "persistentvolumeclaims",
-      singular: "persistentvolumeclaim",
-      namespaced: true,
-      shortNames: ["pvc"],
-      definition: "test.PersistentVolumeClaim",
-      definitions: { "test.PersistentVolumeClaim": { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-    });
     const stop = new AbortController();
     const nodes = await startFakeNodes({ client, names: ["n1"] });
     const binder = await startPodBinder({ client, nodes: () => ["n1"] });

@@ -11,7 +11,7 @@ import type { KubeObject, MatchResources, NamedRuleWithOperations, ValidatingAdm
 import { policyCelVariables } from "../../api/index.js";
 import { ApiError, labelSelectorFromObject } from "../../machinery/index.js";
 import type { StatusReason } from "../../machinery/index.js";
-import { celValue, compileCel, evaluateCel, type CelProgram } from "../../machinery/cel/index.js";
+import { celValue, compileCel, evaluateCel, type CelProgram } from "../../machinery/index.js";
 import type { Store } from "../../storage/index.js";
 import type { AdmissionAttributes, AdmissionPlugin } from "../admission-chain.js";
 import { decodeObject, namespacePrefix, objectKey } from "../object-store.js";

@@ -5,6 +5,7 @@ import { limitRanger } from "./limit-ranger.js";
 import { podSecurityAdmission, type PodSecurityOptions } from "./pod-security.js";
 import { priorityAdmission } from "./priority.js";
 import { resourceQuotaAdmission } from "./resource-quota.js";
+import { defaultStorageClassAdmission } from "./default-storage-class.js";
 import { serviceAccountAdmission, type ServiceAccountAdmissionOptions } from "./service-account.js";
 
 export { limitRanger } from "./limit-ranger.js";
@@ -16,6 +17,7 @@ export type { PodSecurityOptions } from "./pod-security.js";
 export { evaluatePod, forbiddenDetail, forbiddenReason } from "./pod-security-checks.js";
 export { priorityAdmission, ensureSystemPriorityClasses } from "./priority.js";
 export { resourceQuotaAdmission } from "./resource-quota.js";
+export { defaultStorageClassAdmission } from "./default-storage-class.js";
 
 export interface BuiltinAdmissionOptions {
   serviceAccount?: ServiceAccountAdmissionOptions;
@@ -25,8 +27,8 @@ export interface BuiltinAdmissionOptions {
 /**
  * kube-apiserver's default-enabled plugins that k8ts has, in upstream's order (NamespaceLifecycle
  * is always first and added by the ApiServer itself): LimitRanger, ServiceAccount,
- * DefaultTolerationSeconds, PodSecurity, Priority, ResourceQuota.
+ * DefaultTolerationSeconds, PodSecurity, Priority, DefaultStorageClass, ResourceQuota.
  */
 export function builtinAdmissionPlugins(options: BuiltinAdmissionOptions = {}): AdmissionPlugin[] {
-  return [limitRanger, serviceAccountAdmission(options.serviceAccount), defaultTolerationSecondsAdmission(), podSecurityAdmission(options.podSecurity), priorityAdmission, resourceQuotaAdmission];
+  return [limitRanger, serviceAccountAdmission(options.serviceAccount), defaultTolerationSecondsAdmission(), podSecurityAdmission(options.podSecurity), priorityAdmission, defaultStorageClassAdmission, resourceQuotaAdmission];
 }

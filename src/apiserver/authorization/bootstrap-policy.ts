@@ -193,6 +193,8 @@ function clusterRoles(): ClusterRole[] {
       rule(read, ["storage.k8s.io"], ["csistoragecapacities"]),
       // k8ts's scheduler ranks pods by their PriorityClass's current value.
       rule(read, ["scheduling.k8s.io"], ["priorityclasses"]),
+      // What upstream grants through system:volume-scheduler: VolumeBinding reads the claims' classes.
+      rule(read, ["storage.k8s.io"], ["storageclasses"]),
     ]),
     clusterRole("system:service-account-issuer-discovery", [urls(["get"], ["/.well-known/openid-configuration", "/openid/v1/jwks"])]),
   ];
@@ -238,6 +240,16 @@ function controllerRoles(): ClusterRole[] {
       rule(["update"], ["policy"], ["poddisruptionbudgets/status"]),
       rule(["get"], ["*"], ["*/scale"]),
       rule(["list", "watch"], [legacy], ["pods"]),
+      eventsRule,
+    ]),
+    c("persistent-volume-binder", [
+      rule(["create", "delete", "get", "list", "update", "watch"], [legacy], ["persistentvolumes"]),
+      rule(["update"], [legacy], ["persistentvolumes/status"]),
+      rule(["get", "list", "update", "watch"], [legacy], ["persistentvolumeclaims"]),
+      rule(["update"], [legacy], ["persistentvolumeclaims/status"]),
+      rule(["create", "delete", "get", "list", "watch"], [legacy], ["pods"]),
+      rule(["get", "list"], [legacy], ["nodes"]),
+      rule(["create", "update", "patch", "get", "list", "watch"], ["storage.k8s.io"], ["storageclasses"]),
       eventsRule,
     ]),
     c("endpoint-controller", [

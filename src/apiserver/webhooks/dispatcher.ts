@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { KubeObject, MutatingWebhook, ValidatingWebhook } from "../../api/index.js";
 import { ApiError, applyJsonPatch, isApiError } from "../../machinery/index.js";
 import type { Status, StatusReason } from "../../machinery/index.js";
-import { celValue, compileCel, evaluateCel, type CelProgram } from "../../machinery/cel/index.js";
+import { celValue, compileCel, evaluateCel, type CelProgram } from "../../machinery/index.js";
 import type { AdmissionAttributes, AdmissionPlugin } from "../admission-chain.js";
 import { postToWebhook } from "./call.js";
 import type { WebhookConfigurations } from "./config-cache.js";

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { ConfigMap, Pod, Secret, Volume } from "../../api/index.js";
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume } from "../../api/index.js";
 import { writeAtomically } from "./atomic-writer.js";
 import { configMapPayload, downwardPayload, projectedPayload, secretPayload, VolumeSetupError } from "./payload.js";
 
@@ -23,6 +23,8 @@ export interface VolumeSources {
   serviceAccountToken?(pod: Pod, audience: string | undefined, expirationSeconds: number | undefined): Promise<string | undefined>;
   /** The pod is gone: drop what was kept for it (its cached tokens). */
   forgetPod?(uid: string): void;
+  /** The claim, and the volume it is bound to (undefined until it is). */
+  persistentVolumeClaim?(namespace: string, name: string): Promise<{ claim?: PersistentVolumeClaim; volume?: PersistentVolume }>;
 }
 
 export interface VolumeManagerOptions {
@@ -106,12 +108,28 @@ export class VolumeManager {
       return { hostPath: dir, readOnly: false };
     }
     if (v.hostPath) return { hostPath: await setUpHostPath(v.hostPath.path, v.hostPath.type ?? ""), readOnly: false };
+    if (v.persistentVolumeClaim) return this.setUpClaim(pod, v.persistentVolumeClaim.claimName, v.persistentVolumeClaim.readOnly === true);
     if (v.configMap || v.secret || v.downwardAPI || v.projected) {
       await this.writeApiVolume(pod, v);
       return { hostPath: this.apiVolumeDir(pod, v), readOnly: true };
     }
     const kind = Object.keys(v).find((k) => k !== "name") ?? "unknown";
     throw new VolumeSetupError(`volume type ${kind} is not supported by k8ts`);
+  }
+
+  /** A claim's volume: hostPath and local volumes are the node's directories themselves (as upstream's plugins). */
+  private async setUpClaim(pod: Pod, claimName: string, readOnly: boolean): Promise<MountedVolume> {
+    const ns = pod.metadata.namespace ?? "default";
+    const got = await this.o.sources.persistentVolumeClaim?.(ns, claimName);
+    if (!got?.claim) throw new VolumeSetupError(`persistentvolumeclaim "${claimName}" not found`);
+    if (got.claim.metadata.deletionTimestamp) throw new VolumeSetupError(`persistentvolumeclaim "${claimName}" is being deleted`);
+    const pv = got.volume;
+    if (!pv || got.claim.status?.phase !== "Bound") throw new VolumeSetupError(`persistentvolumeclaim "${claimName}" is not bound yet`);
+    const spec = pv.spec ?? {};
+    if (spec.hostPath) return { hostPath: await setUpHostPath(spec.hostPath.path, spec.hostPath.type ?? ""), readOnly };
+    if (spec.local) return { hostPath: await setUpHostPath(spec.local.path, "Directory"), readOnly };
+    const kind = Object.keys(spec).find((k) => !["capacity", "accessModes", "claimRef", "persistentVolumeReclaimPolicy", "storageClassName", "mountOptions", "volumeMode", "nodeAffinity"].includes(k)) ?? "unknown";
+    throw new VolumeSetupError(`persistent volume ${pv.metadata.name}: volume type ${kind} is not supported by k8ts`);
   }
 
   private apiVolumeDir(pod: Pod, v: Volume): string {

@@ -8,13 +8,14 @@ import { nodeResourcesFit } from "./node-resources-fit/node-resources-fit.js";
 import { nodeUnschedulable } from "./node-unschedulable/node-unschedulable.js";
 import { podTopologySpread } from "./pod-topology-spread/pod-topology-spread.js";
 import { taintToleration } from "./taint-toleration/taint-toleration.js";
+import { volumeBinding, type VolumeLister } from "./volume-binding/volume-binding.js";
 
 /**
  * The default profile: upstream's default plugins in their order (pkg/scheduler/apis/
- * config/v1/default_plugins.go; volume plugins and ImageLocality not yet), with the
+ * config/v1/default_plugins.go; VolumeBinding's Filter only, ImageLocality not yet), with the
  * default score weights.
  */
-export function defaultProfile(): ProfilePlugin[] {
+export function defaultProfile(deps: { volumes?: VolumeLister } = {}): ProfilePlugin[] {
   return [
     { plugin: nodeUnschedulable },
     { plugin: nodeName },
@@ -22,6 +23,8 @@ export function defaultProfile(): ProfilePlugin[] {
     { plugin: nodeAffinity, weight: 2 },
     { plugin: nodePorts },
     { plugin: nodeResourcesFit, weight: 1 },
+    // VolumeBinding needs the claim/volume caches: profiles built without them leave it out.
+    ...(deps.volumes ? [{ plugin: volumeBinding(deps.volumes) }] : []),
     { plugin: podTopologySpread, weight: 2 },
     { plugin: interPodAffinity, weight: 2 },
     { plugin: balancedAllocation, weight: 1 },

@@ -5,7 +5,7 @@
  */
 import { fieldError, labelSelectorFromObject } from "../../../machinery/index.js";
 import type { FieldError } from "../../../machinery/index.js";
-import { compileCel } from "../../../machinery/cel/index.js";
+import { compileCel } from "../../../machinery/index.js";
 import type { KubeObject } from "../../object.js";
 import type { ResourceType, TableConvertor } from "../../resource-type.js";
 import { ageColumn, nameColumn, translateTimestampSince } from "../../table-helpers.js";

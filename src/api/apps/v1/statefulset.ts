@@ -81,7 +81,11 @@ export function validateStatefulSet(sts: StatefulSet, old: StatefulSet | undefin
   errs.push(...nonNegative("spec.replicas", spec.replicas));
   errs.push(...nonNegative("spec.minReadySeconds", spec.minReadySeconds));
   errs.push(...nonNegative("spec.revisionHistoryLimit", spec.revisionHistoryLimit));
-  errs.push(...validateSelectorAndTemplate(spec, { path: "spec", kind: "statefulset", restartPolicies: ["Always"] }));
+  // Mounts may name a volumeClaimTemplate: the controller adds those volumes to each pod
+  // (upstream skips the template's pod spec validation for exactly this reason).
+  const claimVolumes = (spec.volumeClaimTemplates ?? []).map((t) => ({ name: t.metadata?.name ?? "", emptyDir: {} }));
+  const withClaims = claimVolumes.length && spec.template?.spec ? { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, volumes: [...(spec.template.spec.volumes ?? []).filter((v) => !claimVolumes.some((c) => c.name === v.name)), ...claimVolumes] } } } : spec;
+  errs.push(...validateSelectorAndTemplate(withClaims, { path: "spec", kind: "statefulset", restartPolicies: ["Always"] }));
   if (old?.spec) errs.push(...forbiddenSpecUpdates(spec, old.spec));
   return errs;
 }

@@ -8,6 +8,7 @@ import { limitRangesResource, resourceQuotasResource } from "./quota.js";
 import { namespacesResource } from "./namespace.js";
 import { nodesResource } from "./node.js";
 import { podsResource } from "./pod.js";
+import { persistentVolumeClaimsResource, persistentVolumesResource } from "./persistent-volume.js";
 import { podTemplatesResource, replicationControllersResource } from "./replication-controller.js";
 import { secretsResource } from "./secret.js";
 import { serviceAccountsResource } from "./service-account.js";
@@ -21,6 +22,8 @@ export const coreV1Resources: ResourceType[] = [
   limitRangesResource,
   namespacesResource,
   nodesResource,
+  persistentVolumeClaimsResource,
+  persistentVolumesResource,
   podsResource,
   podTemplatesResource,
   replicationControllersResource,
@@ -29,6 +32,9 @@ export const coreV1Resources: ResourceType[] = [
   serviceAccountsResource,
   servicesResource,
 ];
+
+export { persistentVolumeClaimsResource, persistentVolumesResource, accessModesShort } from "./persistent-volume.js";
+export type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeSpec } from "./persistent-volume-types.js";
 
 export {
   configMapsResource,
