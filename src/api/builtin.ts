@@ -13,6 +13,7 @@ import { coreV1Resources } from "./core/v1/index.js";
 import { discoveryV1Resources } from "./discovery/v1/index.js";
 import { eventsV1Resources } from "./events/v1/index.js";
 import { metaV1Definitions } from "./meta/v1/index.js";
+import { networkingV1Resources } from "./networking/v1/index.js";
 import { policyV1Resources } from "./policy/v1/index.js";
 import { rbacV1Resources } from "./rbac/v1/index.js";
 import { schedulingV1Resources } from "./scheduling/v1/index.js";
@@ -32,6 +33,7 @@ export function builtinResources(): ResourceType[] {
     ...autoscalingV1Resources,
     ...autoscalingV2Resources,
     ...batchV1Resources,
+    ...networkingV1Resources,
     ...policyV1Resources,
     ...rbacV1Resources,
     ...storageV1Resources,

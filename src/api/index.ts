@@ -32,6 +32,8 @@ export { autoscalingV2Resources, autoscalingV2Definitions, horizontalPodAutoscal
 export type { HorizontalPodAutoscalerV2, HorizontalPodAutoscalerSpecV2, HorizontalPodAutoscalerStatusV2, HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerBehavior, HPAScalingRules, HPAScalingPolicy, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, MetricSourceType } from "./autoscaling/v2/index.js";
 export { metricsV1beta1Resources, metricsV1beta1Definitions, nodeMetricsResource, podMetricsResource } from "./metrics/v1beta1/index.js";
 export type { NodeMetrics, PodMetrics, ContainerMetrics, ResourceMetricsSource } from "./metrics/v1beta1/index.js";
+export { networkingV1Resources, networkPoliciesResource, validateNetworkPolicy, defaultNetworkPolicy, parseCidr, parseIp } from "./networking/v1/index.js";
+export type { NetworkPolicy, NetworkPolicySpec, NetworkPolicyIngressRule, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, IPBlock, PolicyType } from "./networking/v1/index.js";
 export { policyV1Resources, podDisruptionBudgetsResource, evictionDefinitions } from "./policy/v1/index.js";
 export type { PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from "./policy/v1/index.js";
 export { authenticationV1Resources, selfSubjectReviewsResource, reviewSelf, tokenReviewsResource, defaultTokenExpirationSeconds, minTokenExpirationSeconds } from "./authentication/v1/index.js";
