@@ -9,7 +9,7 @@ if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
   missing=()
   # containerd ... conntrack: the node agent's runtime (containerd's CRI plugin, runc, CNI
   # plugins in /usr/lib/cni, busybox-static for k8ts's own images, iptables).
-  for pkg in python3 make g++ unzip containerd runc containernetworking-plugins busybox-static umoci skopeo docker-registry iptables nftables conntrack; do
+  for pkg in python3 make g++ unzip containerd runc containernetworking-plugins busybox-static umoci skopeo docker-registry iptables nftables conntrack ipvsadm; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if ((${#missing[@]})); then

@@ -108,7 +108,8 @@ Agent flags:
   --cluster-dns IP[,IP]                 nameservers for dnsPolicy ClusterFirst pods (default 10.43.0.10, the server's kube-dns Service)
   --pod-cidr CIDR                       this node's pod CIDR (default: kept from the Node, else 10.244.<n>.0/24)
   --node-ip IP                          the node's InternalIP (default: the first non-loopback IPv4)
-  --proxy-mode nftables|iptables|userspace   how the service proxy programs the node (default nftables)
+  --proxy-mode nftables|iptables|ipvs|userspace   how the service proxy programs the node (default nftables;
+                            ipvs needs the kernel's ip_vs and ipvsadm)
 `;
 
 /** Parses `k8ts agent` flags; throws Error with a usage message on bad input. */

@@ -9,7 +9,7 @@ export const uninstallUsage = `Usage: k8ts uninstall [flags]
 
 Removes what k8ts made on this machine, without a reboot: its pods and their networks,
 the node agent's containerd, mounts under the data dir, the CNI bridge and NAT rules, and
-the service proxy's nftables table, iptables chains and addresses. Stop 'k8ts server' and
+the service proxy's nftables tables, iptables chains, IPVS virtual servers and addresses. Stop 'k8ts server' and
 'k8ts agent' first. The data dir (the cluster's state) stays unless --delete-data.
 
 Flags:
@@ -28,11 +28,11 @@ export async function uninstallCommand(args: string[], io: { out: (t: string) =>
   if (running) throw new Error(`k8ts is still running with this data dir (pid ${running}): stop it first`);
   const report = await removeNodeState(dataDir, (line) => io.out(`${line}\n`));
   io.out(`pods removed: ${report.podSandboxesRemoved}; containerd stopped: ${report.containerdStopped ? "yes" : "not running"}; unmounted: ${report.unmounted.length}; CNI bridge removed: ${report.bridgeRemoved ? "yes" : "none"}; CNI NAT rules removed: ${report.cniRulesRemoved}\n`);
-  for (const mode of ["nftables", "iptables", "userspace"] as const) {
+  for (const mode of ["nftables", "iptables", "ipvs", "userspace"] as const) {
     // Absent rules make the commands fail: nothing to report then.
     await cleanupProxy(mode).catch(() => undefined);
   }
-  io.out("service proxy rules removed (nftables table k8ts-proxy, iptables K8TS-* chains, lo:k8ts addresses)\n");
+  io.out("service proxy rules removed (nftables tables k8ts-proxy and k8ts-ipvs, iptables K8TS-* chains, IPVS virtual servers and the k8ts-ipvs0 interface, lo:k8ts addresses)\n");
   if (values["delete-data"]) {
     await rm(dataDir, { recursive: true, force: true });
     io.out(`deleted ${dataDir}\n`);

@@ -15,9 +15,9 @@ export interface ProxyBackend {
   close(): Promise<void>;
 }
 
-export type ProxyMode = "nftables" | "iptables" | "userspace";
+export type ProxyMode = "nftables" | "iptables" | "ipvs" | "userspace";
 
-export const proxyModes: readonly ProxyMode[] = ["nftables", "iptables", "userspace"];
+export const proxyModes: readonly ProxyMode[] = ["nftables", "iptables", "ipvs", "userspace"];
 
 export function isProxyMode(mode: string): mode is ProxyMode {
   return (proxyModes as readonly string[]).includes(mode);

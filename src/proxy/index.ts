@@ -7,6 +7,7 @@ export { buildServiceTable, servicePorts, categorizeEndpoints, sliceServiceKey }
 export type { NodeInfo, ServicePortInfo, EndpointInfo } from "./service-table.js";
 export { nftablesModel, nftablesTransaction, renderNftables, nftTable } from "./nftables-rules.js";
 export { iptablesModel, renderIptables } from "./iptables-rules.js";
+export { ipvsModel, renderAddresses, renderIpvsadm, renderIpvsNft, renderIpvsNftDelta, parseIpvsadmSave, ipvsInterface, ipvsNftTable } from "./ipvs-rules.js";
 export { userspacePlan } from "./userspace-rules.js";
 export { conntrackDeletions } from "./conntrack.js";
 export { fixtureCluster, fixtureNode } from "./_fixtures.js";

@@ -9,6 +9,7 @@ import type { ProxyBackend, ProxyMode } from "./backend.js";
 import { clearConntrack, conntrackDeletions } from "./conntrack.js";
 import { commandRunner, type CommandRunner } from "./exec.js";
 import { IptablesBackend } from "./iptables-backend.js";
+import { IpvsBackend } from "./ipvs-backend.js";
 import { NftablesBackend } from "./nftables-backend.js";
 import { compareServicePorts, servicePorts, sliceServiceKey, type NodeInfo, type ServicePortInfo } from "./service-table.js";
 import { proxyMetrics } from "./metrics.js";
@@ -67,6 +68,7 @@ export interface RunningProxy {
 const backends: Record<ProxyMode, (runner: CommandRunner, onError: (err: unknown) => void) => ProxyBackend> = {
   nftables: (runner) => new NftablesBackend(runner),
   iptables: (runner) => new IptablesBackend(runner),
+  ipvs: (runner) => new IpvsBackend(runner),
   userspace: (runner, onError) => new UserspaceBackend(runner, onError),
 };
 
@@ -235,7 +237,7 @@ export function startProxy(options: ProxyOptions): RunningProxy {
  * upstream kube-proxy cleans the other mode's leftovers on start.
  */
 async function cleanupOtherModes(mode: ProxyMode, runner: ReturnType<typeof commandRunner>): Promise<void> {
-  for (const other of ["nftables", "iptables"] as const) {
+  for (const other of ["nftables", "iptables", "ipvs"] as const) {
     if (other === mode) continue;
     const backend = backends[other](runner, () => undefined);
     // Nothing to remove is the usual case, and the command then fails: not worth a line.

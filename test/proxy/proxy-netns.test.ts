@@ -4,6 +4,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { release } from "node:os";
 import type { EndpointSlice, Service } from "../../src/api/index.js";
 import { resource, resources } from "../../src/client/index.js";
 import { startProxy, type ProxyMode, type RunningProxy } from "../../src/proxy/index.js";
@@ -45,8 +47,23 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
 
 const skip = canMakeLabs() ? false : "needs root, ip netns and nft";
 
-for (const mode of ["nftables", "iptables", "userspace"] as ProxyMode[]) {
-  describe(`service proxy, ${mode} mode, in network namespaces`, { skip }, () => {
+/** IPVS mode needs the kernel's ip_vs (loaded on demand) and ipvsadm; this says which is missing. */
+function ipvsMissing(): string | false {
+  if (skip) return skip;
+  if (!existsSync("/proc/net/ip_vs")) spawnSync("modprobe", ["ip_vs"], { stdio: "ignore" });
+  if (!existsSync("/proc/net/ip_vs")) return `the kernel has no ip_vs (no /proc/net/ip_vs; modprobe ip_vs failed on ${release()})`;
+  if (spawnSync("ipvsadm-restore", ["--help"], { stdio: "ignore" }).error) return "ipvsadm is not installed (apt-get install ipvsadm)";
+  return false;
+}
+
+for (const mode of ["nftables", "iptables", "ipvs", "userspace"] as ProxyMode[]) {
+  const reason = mode === "ipvs" ? ipvsMissing() : skip;
+  if (reason) {
+    // A test of its own, so the runner counts it as skipped (a skipped suite counts nothing).
+    it(`service proxy, ${mode} mode, in network namespaces`, { skip: reason }, () => undefined);
+    continue;
+  }
+  describe(`service proxy, ${mode} mode, in network namespaces`, () => {
     let lab: Lab;
     let api: TestApiServer;
     let proxy: RunningProxy;
@@ -104,6 +121,11 @@ for (const mode of ["nftables", "iptables", "userspace"] as ProxyMode[]) {
       if (lab) {
         if (mode === "nftables") assert.notEqual(spawnSync("ip", ["netns", "exec", lab.node, "nft", "list", "table", "ip", "k8ts-proxy"]).status, 0, "table removed");
         if (mode === "iptables") assert.doesNotMatch(spawnSync("ip", ["netns", "exec", lab.node, "iptables-save"], { encoding: "utf8" }).stdout, /K8TS/, "chains removed");
+        if (mode === "ipvs") {
+          assert.notEqual(spawnSync("ip", ["-n", lab.node, "link", "show", "k8ts-ipvs0"]).status, 0, "dummy interface removed");
+          assert.doesNotMatch(spawnSync("ip", ["netns", "exec", lab.node, "ipvsadm-save", "-n"], { encoding: "utf8" }).stdout, /^-A/m, "virtual servers removed");
+          assert.notEqual(spawnSync("ip", ["netns", "exec", lab.node, "nft", "list", "table", "ip", "k8ts-ipvs"]).status, 0, "table removed");
+        }
         if (mode === "userspace") assert.doesNotMatch(spawnSync("ip", ["-n", lab.node, "addr", "show", "dev", "lo"], { encoding: "utf8" }).stdout, /lo:k8ts/, "addresses removed");
         await lab.destroy();
       }
@@ -115,6 +137,19 @@ for (const mode of ["nftables", "iptables", "userspace"] as ProxyMode[]) {
       if (mode !== "nftables") assert.notEqual(inNode("nft", "list", "table", "ip", "k8ts-proxy").status, 0, "stale nftables table removed");
       if (mode !== "iptables") assert.doesNotMatch(inNode("iptables-save").stdout, /K8TS/, "stale iptables chains removed");
     });
+
+    if (mode === "ipvs") {
+      it("binds every ClusterIP on k8ts-ipvs0 and programs one virtual server per port with the ready endpoints", () => {
+        const addrs = spawnSync("ip", ["-n", lab.node, "-o", "-4", "addr", "show", "dev", "k8ts-ipvs0"], { encoding: "utf8" }).stdout;
+        for (const svc of [web, sticky, self]) assert.match(addrs, new RegExp(`inet ${svc.spec!.clusterIP!.replaceAll(".", "\\.")}/32`));
+        const saved = spawnSync("ip", ["netns", "exec", lab.node, "ipvsadm-save", "-n"], { encoding: "utf8" }).stdout;
+        assert.match(saved, new RegExp(`^-A -t ${web.spec!.clusterIP}:80 -s rr`, "m"));
+        assert.match(saved, new RegExp(`^-A -u ${web.spec!.clusterIP}:53 -s rr`, "m"));
+        assert.match(saved, new RegExp(`^-A -t ${sticky.spec!.clusterIP}:80 -s rr -p 60`, "m"));
+        assert.match(saved, new RegExp(`^-A -t ${lab.nodeIP}:${web.spec!.ports![0]!.nodePort} -s rr`, "m"));
+        for (const pod of lab.pods.slice(0, 2)) assert.match(saved, new RegExp(`^-a -t ${web.spec!.clusterIP}:80 -r ${pod.ip}:8080 -m -w 1`, "m"));
+      });
+    }
 
     it("reaches a backend through ClusterIP:port, masquerading the off-node client", async () => {
       const r = await client.tcp(web.spec!.clusterIP!, 80);
@@ -186,3 +221,26 @@ for (const mode of ["nftables", "iptables", "userspace"] as ProxyMode[]) {
     });
   });
 }
+
+describe("service proxy, ipvs mode, on a kernel without ip_vs", { skip: skip || (ipvsMissing() === false ? "this kernel has ip_vs" : false) }, () => {
+  it("does not program anything and says why", async () => {
+    const netns = `k8ts-noipvs-${process.pid}`;
+    assert.equal(spawnSync("ip", ["netns", "add", netns]).status, 0);
+    const api = await startTestApiServer({ store: "memory" });
+    const stop = new AbortController();
+    const lines: string[] = [];
+    try {
+      const proxy = startProxy({ client: api.client, nodeName: "lab-node", mode: "ipvs", signal: stop.signal, netns, nodeIPs: ["192.168.77.1"], log: (l) => lines.push(l) });
+      await eventually("the failure is logged", async () => (lines.some((l) => l.includes("the kernel has no ip_vs")) ? true : undefined));
+      assert.match(lines.find((l) => l.includes("ip_vs"))!, /use --proxy-mode nftables or iptables/);
+      assert.notEqual(spawnSync("ip", ["-n", netns, "link", "show", "k8ts-ipvs0"]).status, 0, "no dummy interface");
+      assert.notEqual(spawnSync("ip", ["netns", "exec", netns, "nft", "list", "table", "ip", "k8ts-ipvs"]).status, 0, "no table");
+      stop.abort();
+      await proxy.done;
+    } finally {
+      stop.abort();
+      await api.close();
+      spawnSync("ip", ["netns", "del", netns]);
+    }
+  });
+});
