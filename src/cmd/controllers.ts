@@ -24,6 +24,7 @@ import { ResourceQuotaController } from "../controllers/resourcequota/index.js";
 import { StatefulSetController } from "../controllers/statefulset/index.js";
 import { HorizontalPodAutoscalerController } from "../controllers/podautoscaler/index.js";
 import { ClusterRoleAggregationController } from "../controllers/clusterroleaggregation/index.js";
+import { NodeIpamController } from "../controllers/nodeipam/index.js";
 
 export interface StartControllersOptions {
   /** The controller manager's own client (system:kube-controller-manager): shared informers and controllers without an account of their own. */
@@ -47,6 +48,8 @@ export interface StartControllersOptions {
   serviceAccountTokens?: ServiceAccountTokenSettings;
   /** Where the local-path provisioner puts volumes on a node (k8ts server: DATA_DIR/storage); the default StorageClass is made with it. */
   localStoragePath?: string;
+  /** --cluster-cidr: the node IPAM controller gives each Node a /24 of it (default 10.42.0.0/16). */
+  clusterCidr?: string;
 }
 
 /** What the tokens controller and the root CA publisher need from the server. */
@@ -69,6 +72,7 @@ export interface ControllerContext {
   terminatedPodGCThreshold?: number;
   serviceAccountTokens?: ServiceAccountTokenSettings;
   localStoragePath?: string;
+  clusterCidr?: string;
 }
 
 export interface RunnableController {
@@ -100,6 +104,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => RunnableCo
   nodelifecycle: (ctx) =>
     new NodeLifecycleController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("node-controller"), nodeMonitorGracePeriodMs: ctx.nodeMonitorGracePeriodMs, onError: ctx.onError }),
   tainteviction: (ctx) => new TaintEvictionController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("taint-eviction-controller"), onError: ctx.onError }),
+  nodeipam: (ctx) => new NodeIpamController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, clusterCidr: ctx.clusterCidr ?? "10.42.0.0/16", events: ctx.events("node-controller"), onError: ctx.onError }),
   podgc: (ctx) => new PodGCController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, terminatedPodThreshold: ctx.terminatedPodGCThreshold, onError: ctx.onError }),
   job: (ctx) => new JobController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, events: ctx.events("job-controller"), onError: ctx.onError }),
   ttlafterfinished: (ctx) => new TtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, clock: ctx.clock, onError: ctx.onError }),
@@ -134,6 +139,7 @@ export const controllerAccounts: Record<string, string> = {
   endpointslice: "endpointslice-controller",
   nodelifecycle: "node-controller",
   tainteviction: "taint-eviction-controller",
+  nodeipam: "node-controller",
   podgc: "pod-garbage-collector",
   job: "job-controller",
   ttlafterfinished: "ttl-after-finished-controller",
@@ -175,6 +181,7 @@ export async function startControllers(options: StartControllersOptions): Promis
       terminatedPodGCThreshold: options.terminatedPodGCThreshold,
       serviceAccountTokens: options.serviceAccountTokens,
       localStoragePath: options.localStoragePath,
+      clusterCidr: options.clusterCidr,
     };
     return { name, controller: build(ctx) };
   });

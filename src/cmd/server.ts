@@ -52,6 +52,8 @@ export interface ServerOptions {
   terminatedPodGCThreshold?: number;
   /** --service-cluster-ip-range (default 10.43.0.0/16). */
   serviceClusterIPRange?: string;
+  /** --cluster-cidr: the node IPAM controller hands each Node a /24 of it (default 10.42.0.0/16). */
+  clusterCidr?: string;
   /** --service-node-port-range (default 30000-32767). */
   serviceNodePortRange?: string;
   /** --cluster-dns-port: where the cluster DNS listens on the bind address (0: a free port); undefined: no cluster DNS. */
@@ -180,6 +182,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       terminatedPodGCThreshold: options.terminatedPodGCThreshold,
       serviceAccountTokens: { rootCA: pki.ca.cert, signToken: (claims) => api.serviceAccountTokens.signLegacy(claims) },
       localStoragePath: join(options.dataDir, "storage"),
+      clusterCidr: options.clusterCidr,
       onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
     }),
   );

@@ -31,6 +31,8 @@ export interface KubeletOptions {
   clusterDomain?: string;
   /** --pod-cidr: otherwise kept from the Node or picked as 10.244.<n>.0/24. */
   podCidr?: string;
+  /** Without --pod-cidr, wait for the node IPAM controller to set spec.podCIDR (real agents) instead of picking one. */
+  podCidrFromController?: boolean;
   /** --node-ip: the InternalIP (default: the first non-loopback IPv4). */
   nodeIP?: string;
   /** Root of pod log directories (default `<dataDir>/logs/pods`; upstream /var/log/pods). */
@@ -101,7 +103,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     return v ? `${v.runtimeName}://${v.runtimeVersion}` : "";
   };
 
-  const nodeAgent = new NodeAgent({ client, nodeName, machine, health, containerRuntimeVersion: runtimeVersion, podCidr: options.podCidr, labels: options.labels, kubeletPort: options.kubeletPort, clock, onError });
+  const nodeAgent = new NodeAgent({ client, nodeName, machine, health, containerRuntimeVersion: runtimeVersion, podCidr: options.podCidr, podCidrFromController: options.podCidrFromController, labels: options.labels, kubeletPort: options.kubeletPort, clock, onError });
   const node = await nodeAgent.register(signal);
   await options.onRegistered?.(node);
 

@@ -83,6 +83,8 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
     clusterDNS: options.clusterDNS,
     clusterDomain: options.clusterDomain,
     podCidr: options.podCidr,
+    // The server's controller manager allocates spec.podCIDR from --cluster-cidr.
+    podCidrFromController: true,
     nodeIP: options.nodeIP,
     logRoot: "/var/log/pods",
     kubeletPort: server?.port,

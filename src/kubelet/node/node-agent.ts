@@ -22,6 +22,12 @@ export interface NodeAgentOptions {
   containerRuntimeVersion: () => Promise<string> | string;
   /** --pod-cidr; otherwise kept from the Node or picked as 10.244.<n>.0/24. */
   podCidr?: string;
+  /**
+   * Without --pod-cidr, leave spec.podCIDR to the controller manager's node IPAM
+   * controller and wait for it, as upstream's kubelet does (k8ts server and agent); false
+   * (in-process tests without controllers) picks 10.244.<n>.0/24 itself.
+   */
+  podCidrFromController?: boolean;
   labels?: Record<string, string>;
   maxPods?: number;
   /** The port of the kubelet's HTTPS server, reported in daemonEndpoints. */
@@ -78,18 +84,18 @@ export class NodeAgent {
         if (!existing) {
           // Listing every Node only to pick a free CIDR: never when --pod-cidr names one (k8ts
           // sim registers 5,000 nodes; a list per registration made that quadratic).
-          const podCIDR = this.o.podCidr ?? pickPodCidr((await client.list(nodes, { signal })).items, nodeName);
+          const podCIDR = this.o.podCidr ?? (this.o.podCidrFromController ? undefined : pickPodCidr((await client.list(nodes, { signal })).items, nodeName));
           const created = await client.create(nodes, {
             apiVersion: "v1",
             kind: "Node",
             metadata: { name: nodeName, labels, annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true" } },
-            spec: { podCIDR, podCIDRs: [podCIDR] },
+            spec: podCIDR ? { podCIDR, podCIDRs: [podCIDR] } : {},
             status,
           }, { signal });
           this.node = created;
         } else {
           const updated: Node = { ...existing, metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...labels } } };
-          if (!existing.spec?.podCIDR) {
+          if (!existing.spec?.podCIDR && (this.o.podCidr || !this.o.podCidrFromController)) {
             const podCIDR = this.o.podCidr ?? pickPodCidr((await client.list(nodes, { signal })).items, nodeName);
             updated.spec = { ...existing.spec, podCIDR, podCIDRs: [podCIDR] };
           }
@@ -97,12 +103,23 @@ export class NodeAgent {
           this.node = await client.updateStatus(nodes, { ...written, status: { ...written.status, ...(await this.status(written.status?.conditions)) } }, { signal });
         }
         this.lastWrite = this.clock.now();
+        if (!this.node.spec?.podCIDR) this.node = await this.waitForPodCidr(signal);
         return this.node;
       } catch (err) {
         if (signal?.aborted) throw err;
         this.o.onError?.(err);
         await this.clock.sleep(2000, signal);
       }
+    }
+  }
+
+  /** Polls the Node until the node IPAM controller has written spec.podCIDR. */
+  private async waitForPodCidr(signal?: AbortSignal): Promise<Node> {
+    for (let i = 0; ; i++) {
+      await this.clock.sleep(i === 0 ? 200 : 1000, signal);
+      const node = await this.o.client.get(nodes, this.o.nodeName, { signal });
+      if (node.spec?.podCIDR) return node;
+      if (i === 10) this.o.onError?.(new Error(`node ${this.o.nodeName} has no spec.podCIDR yet: waiting for the controller manager's node IPAM controller`));
     }
   }
 

@@ -1,0 +1,5 @@
+// The public face of the pod network between nodes (host-gw routes and VXLAN).
+export { startPodNetwork, routeIsOnLink } from "./pod-network.js";
+export type { PodNetworkOptions, RunningPodNetwork } from "./pod-network.js";
+export { planPodNetwork, networkCommands, commandLine, vtepMacOf, peerOf, isNetworkBackend, networkBackends, vxlanDevice, routeProtocol } from "./plan.js";
+export type { NetworkBackend, NetworkPlan, PeerRoute, NetCommand } from "./plan.js";
