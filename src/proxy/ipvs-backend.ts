@@ -1,6 +1,6 @@
 import type { ProxyBackend } from "./backend.js";
 import { runChecked, type CommandRunner } from "./exec.js";
-import { ipvsInterface, ipvsModel, ipvsNftTable, ipvsSysctls, parseIpvsadmSave, renderAddresses, renderIpvsadm, renderIpvsNft, renderIpvsNftDelta, type IpvsModel, type VirtualServer } from "./ipvs-rules.js";
+import { ipvsInterface, ipvsModel, ipvsNftTable, ipvsSysctls, parseIpvsadmSave, renderAddresses, renderIpvsadm, renderIpvsNft, renderIpvsNftDelta, type IpvsModel, type VirtualServer, virtualServerKey } from "./ipvs-rules.js";
 import type { NodeInfo, ServicePortInfo } from "./service-table.js";
 
 /**
@@ -25,7 +25,8 @@ export class IpvsBackend implements ProxyBackend {
       const present = await dummyAddresses(this.runner);
       const nodePorts = await nftNodePorts(this.runner);
       for (const key of model.sets.get("nodeports")!) nodePorts.add(key.replace(" . ", " "));
-      const kernel = ours(parseIpvsadmSave(await runChecked(this.runner, "ipvsadm-save", ["-n"])), new Set([...present, ...model.addresses]), new Set(node.nodeIPs), nodePorts);
+      const known = new Set([...(await nftExternal(this.runner)), ...model.virtualServers.keys()]);
+      const kernel = ours(parseIpvsadmSave(await runChecked(this.runner, "ipvsadm-save", ["-n"])), new Set([...present, ...model.addresses]), new Set(node.nodeIPs), nodePorts, known);
       await this.apply(renderAddresses(present, model.addresses), renderIpvsadm(kernel, model.virtualServers), renderIpvsNft(model));
     } else {
       await this.apply(renderAddresses(prev.addresses, model.addresses), renderIpvsadm(prev.virtualServers, model.virtualServers), renderIpvsNftDelta(prev, model));
@@ -47,10 +48,11 @@ export class IpvsBackend implements ProxyBackend {
     const errors: string[] = [];
     const present = await dummyAddresses(this.runner);
     const nodePorts = await nftNodePorts(this.runner);
+    const external = await nftExternal(this.runner);
     const save = await this.runner.run("ipvsadm-save", ["-n"]);
     if (save.code === 0) {
       const localIPs = await hostAddresses(this.runner);
-      const mine = ours(parseIpvsadmSave(save.stdout), present, localIPs, nodePorts);
+      const mine = ours(parseIpvsadmSave(save.stdout), present, localIPs, nodePorts, external);
       const script = renderIpvsadm(mine, new Map());
       if (script) {
         const r = await this.runner.run("ipvsadm-restore", [], { input: script });
@@ -84,18 +86,24 @@ async function hostAddresses(runner: CommandRunner): Promise<Set<string>> {
   return new Set([...r.stdout.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]!));
 }
 
+/** "tcp 192.168.0.2:443" keys of the external-ips set of a table left by an earlier run. */
+async function nftExternal(runner: CommandRunner): Promise<Set<string>> {
+  const r = await runner.run("nft", ["list", "set", "ip", ipvsNftTable, "external-ips"]);
+  return new Set([...r.stdout.matchAll(/(\d+\.\d+\.\d+\.\d+) \. (tcp|udp|sctp) \. (\d+)/g)].map((m) => virtualServerKey(m[2]!, `${m[1]}:${m[3]}`)));
+}
+
 /** "tcp 30080" entries of the nodeports set of a table left by an earlier run. */
 async function nftNodePorts(runner: CommandRunner): Promise<Set<string>> {
   const r = await runner.run("nft", ["list", "set", "ip", ipvsNftTable, "nodeports"]);
   return new Set([...r.stdout.matchAll(/\b(tcp|udp|sctp) \. (\d+)/g)].map((m) => `${m[1]} ${m[2]}`));
 }
 
-/** The kernel's virtual servers k8ts made: on the dummy's addresses, or a NodePort of ours on a node address. */
-export function ours(kernel: ReadonlyMap<string, VirtualServer>, vips: ReadonlySet<string>, nodeIPs: ReadonlySet<string>, nodePorts: ReadonlySet<string>): Map<string, VirtualServer> {
+/** The kernel's virtual servers k8ts made: on the dummy's addresses, a NodePort of ours on a node address, or `known` (external IPs that are node addresses, wanted ones). */
+export function ours(kernel: ReadonlyMap<string, VirtualServer>, vips: ReadonlySet<string>, nodeIPs: ReadonlySet<string>, nodePorts: ReadonlySet<string>, known: ReadonlySet<string> = new Set()): Map<string, VirtualServer> {
   const out = new Map<string, VirtualServer>();
   for (const [key, vs] of kernel) {
     const [ip, port] = vs.address.split(":");
-    if (vips.has(ip!) || (nodeIPs.has(ip!) && nodePorts.has(`${vs.protocol} ${port}`))) out.set(key, vs);
+    if (known.has(key) || vips.has(ip!) || (nodeIPs.has(ip!) && nodePorts.has(`${vs.protocol} ${port}`))) out.set(key, vs);
   }
   return out;
 }

@@ -37,7 +37,9 @@ describe("IPVS rules", () => {
     const { services, slices } = fixtureCluster();
     const m = ipvsModel(table(services, slices), fixtureNode);
     // Every ClusterIP, external IP and LoadBalancer IP is on the dummy interface.
-    assert.deepEqual([...m.addresses].sort(), ["10.43.0.10", "10.43.0.41", "10.43.0.42", "10.43.0.43", "10.43.0.44", "10.43.0.45", "10.43.0.46", "192.168.0.2", "198.51.100.7"]);
+    assert.deepEqual([...m.addresses].sort(), ["10.43.0.10", "10.43.0.41", "10.43.0.42", "10.43.0.43", "10.43.0.44", "10.43.0.45", "10.43.0.46", "198.51.100.7"]);
+    // The LoadBalancer IP is the node's own address: local already, never on the dummy, but served.
+    assert.deepEqual(reals(m, "tcp 192.168.0.2:443"), { "10.244.1.6:8443": 1 });
     // ClusterIP: both ready endpoints, weight 1, round robin, no persistence.
     assert.deepEqual(reals(m, virtualServerKey("tcp", "10.43.0.41:80")), { "10.244.1.5:8080": 1, "10.244.2.7:8080": 1 });
     assert.equal(m.virtualServers.get("tcp 10.43.0.41:80")!.scheduler, "rr");
@@ -107,7 +109,7 @@ describe("IPVS rules", () => {
     const saved = renderIpvsadm(undefined, m.virtualServers) + "-A -t 172.17.0.1:22 -s wlc\n-a -t 172.17.0.1:22 -r 10.0.0.9:22 -m -w 1\n";
     const kernel = parseIpvsadmSave(saved);
     assert.equal(kernel.size, m.virtualServers.size + 1);
-    const mine = ours(kernel, m.addresses, new Set(fixtureNode.nodeIPs), new Set(["tcp 30080", "tcp 30443", "tcp 30088"]));
+    const mine = ours(kernel, m.addresses, new Set(fixtureNode.nodeIPs), new Set(["tcp 30080", "tcp 30443", "tcp 30088"]), new Set(["tcp 192.168.0.2:443"]));
     // Someone else's virtual server is not ours: a full sync never touches it.
     assert.equal(mine.has("tcp 172.17.0.1:22"), false);
     assert.equal(renderIpvsadm(mine, m.virtualServers), "");
