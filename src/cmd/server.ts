@@ -8,6 +8,7 @@ import { componentUsers, nodeUser, serviceAccountUser, userAgentOf } from "./ide
 import type { LegacyTokenClaims } from "../controllers/serviceaccount/index.js";
 import { defaultNodeName, ensureJoinToken, joinTokenAuthenticator } from "./agent.js";
 import { startNodeAgent } from "../kubelet/index.js";
+import { startNetworkPolicy } from "../netpol/index.js";
 import { startProxy, type ProxyMode } from "../proxy/index.js";
 import { startScheduler } from "../scheduler/index.js";
 import { advertiseAddressFor, builtinAdmissionPlugins, defaultServiceClusterIPRange, startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
@@ -17,6 +18,7 @@ import { readFile } from "node:fs/promises";
 import { serverUrl, writeKubeconfig } from "./kubeconfig.js";
 import { mergeKubeconfig } from "./user-kubeconfig.js";
 import { ensurePki, ensureServiceAccountKey } from "./pki.js";
+import { startDeploy } from "./deploy.js";
 import { ensureKubeletPki } from "./kubelet-pki.js";
 import { ServerMonitoring, agentMetricsRegistries } from "./monitoring.js";
 import { instrumentStore } from "../apiserver/index.js";
@@ -186,6 +188,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
     }),
   );
+  // k3s's start-up deployments: DATA_DIR/server/manifests and HelmCharts, on the loopback client (charts install anything).
+  const deployDone = elected("k8ts-deploy", (signal) => startDeploy({ client, dataDir: options.dataDir, signal, log })).catch((err: unknown) =>
+    log(`manifests: stopped: ${err instanceof Error ? err.message : String(err)}`),
+  );
   if (options.clusterDnsPort !== undefined) await startDns(options, advertiseAddress, client, controllersStop.signal, log);
   const schedulerDone = elected("kube-scheduler", (signal) =>
     startScheduler({
@@ -213,7 +219,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         metricsRegistries: agentMetricsRegistries(),
       });
       const proxy = startProxy({ client: clientAs(componentUsers.proxy), nodeName, mode: options.proxyMode, signal: agentStop.signal, log });
-      agentDone = Promise.all([agent.done, proxy.done]).then(
+      const netpol = startNetworkPolicy({ client: clientAs(componentUsers.proxy), nodeName, signal: agentStop.signal, log });
+      agentDone = Promise.all([agent.done, proxy.done, netpol.done]).then(
         () => undefined,
         (err: unknown) => log(`agent stopped: ${err instanceof Error ? err.message : String(err)}`),
       );
@@ -233,6 +240,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           await agentDone;
           controllersStop.abort();
           await controllersDone;
+          await deployDone;
           await schedulerDone;
           await metricsDone;
           await api.close();

@@ -20,8 +20,10 @@ export { SummaryService, criStatsProvider, syntheticNodeUsage, simulatedStatsPro
 export type { StatsProvider, StatsSample, NodeUsage, Summary } from "./stats/index.js";
 export { syntheticUsage } from "./runtime/index.js";
 export type { FakeUsage } from "./runtime/index.js";
-export { loadImageArchives, agentContainerdSocket, buildOciArchive } from "./images/index.js";
+export { loadImageArchives, agentContainerdSocket, buildOciArchive, findHelm, helmImageName, HELM_IMAGE_REPOSITORY } from "./images/index.js";
 export type { OciImageSpec, LayerEntry } from "./images/index.js";
+export { isNetworkBackend, networkBackends, vxlanDevice, routeProtocol } from "./network/index.js";
+export type { NetworkBackend } from "./network/index.js";
 export { removeNodeState } from "./node-cleanup.js";
 export type { NodeCleanupReport } from "./node-cleanup.js";
 export { checkNodePrerequisites, findExecutable } from "./runtime/index.js";

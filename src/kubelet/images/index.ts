@@ -6,3 +6,4 @@ export type { LayerEntry, ImageRunConfig, OciImageSpec, BuiltImage } from "./oci
 export { importImages, ensureBuiltinImages } from "./import-images.js";
 export type { ImportImagesOptions, ImportResult } from "./import-images.js";
 export { loadImageArchives, agentContainerdSocket } from "./load-archive.js";
+export { ensureHelmImage, findHelm, helmImageName, helmImageSpec, helmVersion, HELM_IMAGE_REPOSITORY, HELM_IMAGE_BINARY } from "./helm-image.js";
