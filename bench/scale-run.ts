@@ -450,7 +450,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
     // SIGTERM so --cpu-prof profiles are written; SIGKILL if they hang.
     for (const p of procs.reverse()) {
       if (p.child.exitCode === null) p.child.kill("SIGTERM");
-      const timer = setTimeout(() => p.child.kill("SIGKILL"), 60_000);
+      const timer = setTimeout(() => p.child.kill("SIGKILL"), 180_000);
       await p.exited;
       clearTimeout(timer);
     }
