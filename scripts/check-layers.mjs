@@ -25,6 +25,7 @@ const layers = {
   cmd: ["*"],
   kubelet: ["client", "api", "machinery"],
   proxy: ["client", "api", "machinery"],
+  netpol: ["client", "api", "machinery"],
   dns: ["client", "api", "machinery"],
   scheduler: ["client", "api", "machinery"],
   "controllers/*": ["client", "api", "machinery"],

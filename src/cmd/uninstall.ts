@@ -3,13 +3,15 @@ import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { removeNodeState } from "../kubelet/index.js";
+import { cleanupNetworkPolicy } from "../netpol/index.js";
 import { cleanupProxy } from "../proxy/index.js";
 
 export const uninstallUsage = `Usage: k8ts uninstall [flags]
 
 Removes what k8ts made on this machine, without a reboot: its pods and their networks,
 the node agent's containerd, mounts under the data dir, the CNI bridge and NAT rules, and
-the service proxy's nftables tables, iptables chains, IPVS virtual servers and addresses. Stop 'k8ts server' and
+the service proxy's nftables tables, iptables chains, IPVS virtual servers and addresses,
+the network policy table. Stop 'k8ts server' and
 'k8ts agent' first. The data dir (the cluster's state) stays unless --delete-data.
 
 Flags:
@@ -33,6 +35,8 @@ export async function uninstallCommand(args: string[], io: { out: (t: string) =>
     await cleanupProxy(mode).catch(() => undefined);
   }
   io.out("service proxy rules removed (nftables tables k8ts-proxy and k8ts-ipvs, iptables K8TS-* chains, IPVS virtual servers and the k8ts-ipvs0 interface, lo:k8ts addresses)\n");
+  await cleanupNetworkPolicy().catch(() => undefined);
+  io.out("network policy rules removed (nftables table k8ts-netpol)\n");
   if (values["delete-data"]) {
     await rm(dataDir, { recursive: true, force: true });
     io.out(`deleted ${dataDir}\n`);

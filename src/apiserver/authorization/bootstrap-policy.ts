@@ -166,6 +166,11 @@ function clusterRoles(): ClusterRole[] {
       rule(read, ["storage.k8s.io"], ["storageclasses"]),
       rule(["get", "list", "watch", "update", "patch"], [legacy], ["persistentvolumeclaims"]),
     ]),
+    // k8ts's own: what each node's NetworkPolicy enforcer reads (as a CNI's policy agent, e.g. calico-node).
+    clusterRole("k8ts:network-policy-agent", [
+      rule(["list", "watch"], [legacy], ["pods", "namespaces"]),
+      rule(["list", "watch"], ["networking.k8s.io"], ["networkpolicies"]),
+    ]),
     clusterRole("system:node-proxier", [
       rule(["list", "watch"], [legacy], ["services", "endpoints"]),
       rule(read, [legacy], ["nodes"]),
@@ -352,6 +357,7 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     // k8ts's own: `k8ts agent` runs the service proxy beside the kubelet on the node's one
     // credential, so nodes also get what kube-proxy reads (Services, Endpoints, EndpointSlices, Nodes).
     clusterBinding("system:node-proxier", [group("system:nodes")], "k8ts:node-proxier"),
+    clusterBinding("k8ts:network-policy-agent", [user("system:kube-proxy"), group("system:nodes")]),
     clusterBinding("system:kube-controller-manager", [user("system:kube-controller-manager")]),
     clusterBinding("system:kube-dns", [serviceAccount("kube-system", "kube-dns")]),
     clusterBinding("system:kube-scheduler", [user("system:kube-scheduler")]),
