@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { after, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { extract } from "tar-stream";
-import { collectBundle, eventsTable, redact, writeBundle } from "./debug-bundle.js";
+import { collectBundle, debugCommand, eventsTable, redact, writeBundle } from "./debug-bundle.js";
 import { RollingLog, recordEffectiveConfig, redactArgs } from "./log-file.js";
 
 const pem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oefmHo3kN0PvoAoGCCqGSM49\n-----END EC PRIVATE KEY-----";
@@ -154,5 +154,22 @@ describe("collectBundle", () => {
     assert.match(get("cluster/README"), /cluster state not collected/);
     assert.match(get("versions.txt"), /^k8ts: 9\.9\.9\nnode: v\d+.*\nkernel: .*\ncontainerd: containerd version 1\.0\nrunc: runc version 1\.0\n$/);
     assert.ok(ran.includes("nft list ruleset") && ran.includes("iptables-save"));
+  });
+});
+
+describe("k8ts debug", () => {
+  const env = { isRoot: false, home: "/nonexistent-home" };
+  it("names what is wrong in one line", async () => {
+    await assert.rejects(debugCommand(["bundel"], { out: () => undefined }, env), { message: 'debug: unknown subcommand "bundel" (only "bundle")' });
+    await assert.rejects(debugCommand(["bundle", "--data-dir", "/nonexistent-k8ts"], { out: () => undefined }, env), { message: "debug bundle: data dir /nonexistent-k8ts does not exist (--data-dir)" });
+    const dir = mkdtempSync(join(tmpdir(), "debug-bundle-out-"));
+    try {
+      await assert.rejects(
+        debugCommand(["bundle", "--data-dir", dir, "--output", join(dir, "missing", "b.tar.gz")], { out: () => undefined }, env),
+        (err: Error) => err.message.startsWith(`debug bundle: cannot write ${join(dir, "missing", "b.tar.gz")}: ENOENT`) && !err.message.includes("\n"),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -76,11 +76,9 @@ export async function collectBundle(options: CollectOptions): Promise<BundleEntr
       if (/\.log(\.\d+)?$/.test(f) || f.endsWith(".flags.json")) await attempt(`logs/${f}`, () => readTail(join(logs, f)));
     }
   } else add("logs/README", `no ${logs}: k8ts server/agent wrote no log file in this data dir\n`);
-  for (const [name, path] of [
-    ["logs/containerd.log", join(options.dataDir, "agent", "containerd", "containerd.log")],
-    ["logs/agent-containerd.log", join(options.dataDir, "containerd", "containerd.log")],
-  ] as const) {
-    if (existsSync(path)) await attempt(name, () => readTail(path));
+  // containerd of `k8ts server`'s agent (DATA_DIR/agent) or of `k8ts agent` (DATA_DIR).
+  for (const path of [join(options.dataDir, "agent", "containerd", "containerd.log"), join(options.dataDir, "containerd", "containerd.log")]) {
+    if (existsSync(path) && !entries.some((e) => e.name.startsWith("logs/containerd.log"))) await attempt("logs/containerd.log", () => readTail(path));
   }
   for (const [name, path] of [
     ["config/containerd.toml", join(options.dataDir, "agent", "containerd", "config.toml")],
@@ -258,7 +256,7 @@ export async function debugCommand(args: string[], io: { out: (t: string) => voi
     io.out(debugUsage);
     return sub === undefined ? 2 : 0;
   }
-  if (sub !== "bundle") throw new Error(`k8ts debug: unknown subcommand "${sub}" (only "bundle")`);
+  if (sub !== "bundle") throw new Error(`debug: unknown subcommand "${sub}" (only "bundle")`);
   const { values } = parseArgs({
     args: rest,
     strict: true,
