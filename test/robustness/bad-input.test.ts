@@ -426,8 +426,10 @@ describe("bad input: server bugs found by the mutation test", () => {
     const postMs = performance.now() - started;
     assert.equal(ready.status, 200);
     assert.ok(res.status === 201 || (res.status >= 400 && res.status < 500), `HTTP ${res.status}`);
-    assert.ok(postMs < 3000, `the YAML create took ${postMs.toFixed(0)} ms`);
-    assert.ok(readyMs < 1000, `/readyz took ${readyMs.toFixed(0)} ms while the YAML body was decoded`);
+    // The quadratic decode this guards against stalled for many seconds; the margins leave
+    // room for a machine busy with the other test files running beside this one.
+    assert.ok(postMs < 5000, `the YAML create took ${postMs.toFixed(0)} ms`);
+    assert.ok(readyMs < 2000, `/readyz took ${readyMs.toFixed(0)} ms while the YAML body was decoded`);
   });
 });
 
@@ -464,7 +466,9 @@ describe("bad input: a deeply nested, broken YAML body", () => {
     const postMs = performance.now() - started;
     assert.equal(ready.status, 200);
     assertStatus(res, 400, "BadRequest");
-    assert.ok(postMs < 3000, `the YAML create took ${postMs.toFixed(0)} ms`);
-    assert.ok(readyMs < 1000, `/readyz took ${readyMs.toFixed(0)} ms while the YAML body was decoded`);
+    // The quadratic decode this guards against stalled for many seconds; the margins leave
+    // room for a machine busy with the other test files running beside this one.
+    assert.ok(postMs < 5000, `the YAML create took ${postMs.toFixed(0)} ms`);
+    assert.ok(readyMs < 2000, `/readyz took ${readyMs.toFixed(0)} ms while the YAML body was decoded`);
   });
 });
