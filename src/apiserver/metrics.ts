@@ -4,6 +4,7 @@
 // apiserver_current_inflight_requests, apiserver_storage_objects,
 // etcd_request_duration_seconds (for the store, whatever the backend).
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { isApiError } from "../machinery/index.js";
 import type { KindRegistry, RestRequest, RestResponse } from "../api/index.js";
 import type { Store } from "../storage/index.js";
 import { queryBool } from "./query.js";
@@ -97,6 +98,10 @@ export async function observeRequest(req: RestRequest, handle: (req: RestRequest
     const res = await handle(req);
     code = res.status;
     return res;
+  } catch (err) {
+    // A refusal thrown as an ApiError is answered with its own code (404, 409…), not 500.
+    if (isApiError(err)) code = err.code;
+    throw err;
   } finally {
     if (!longRunning) inflight.dec({ request_kind: kind });
     requestTotal.inc({ ...labels, code: String(code) });
