@@ -1,10 +1,10 @@
 /**
  * A highly available control plane: two `k8ts server` processes (the real binary) on one
- * 3-member etcd cluster, upstream's leader-election timings, fake kubelets over a client
+ * 3-member etcd cluster, upstream's leader-election timings but a 1 s retry period, fake kubelets over a client
  * that fails over between the servers. In order, each phase recording what it saw:
  * 1. both servers serve the API; one holds the scheduler and controller-manager Leases;
  * 2. SIGKILL that server, scale a Deployment meanwhile: the other takes both Leases
- *    (15–19 s with upstream's timings) and the Deployment converges;
+ *    within 20 s and the Deployment converges;
  * 3. one etcd member (the leader) stopped for 30 s: every request still answers;
  * 4. every member stopped for 20 s: requests fail with a 5xx Status in bounded time (none
  *    hangs), and within 60 s of the members coming back everything works again, a watch
@@ -34,6 +34,9 @@ interface Lease extends KubeObject {
   spec?: { holderIdentity?: string; acquireTime?: string };
 }
 
+/** Upstream's 15 s lease and 10 s renew deadline; a 1 s retry period keeps the worst takeover under 20 s. */
+const electionArgs = ["--leader-elect-retry-period", "1s"];
+
 describe("HA: two k8ts servers on one etcd cluster", { skip }, () => {
   let etcd: EtcdCluster;
   const servers: K8tsServerProcess[] = [];
@@ -45,13 +48,13 @@ describe("HA: two k8ts servers on one etcd cluster", { skip }, () => {
   before(async () => {
     etcd = await startEtcdCluster({ members: 3 });
     const endpoint = `etcd://${etcd.endpoints.map((e) => e.replace("http://", "")).join(",")}`;
-    const first = await startK8tsServer({ extraArgs: ["--datastore-endpoint", endpoint] });
+    const first = await startK8tsServer({ extraArgs: ["--datastore-endpoint", endpoint, ...electionArgs] });
     servers.push(first);
     // The second server shares the cluster's PKI and join token, as a joining control-plane machine would.
     const dataDir = await mkdtemp(join(tmpdir(), "k8ts-ha-"));
     await cp(join(first.dataDir, "pki"), join(dataDir, "pki"), { recursive: true });
     await cp(join(first.dataDir, "join-token"), join(dataDir, "join-token"));
-    servers.push(await startK8tsServer({ dataDir, extraArgs: ["--datastore-endpoint", endpoint] }));
+    servers.push(await startK8tsServer({ dataDir, extraArgs: ["--datastore-endpoint", endpoint, ...electionArgs] }));
     const pki = join(first.dataDir, "pki");
     const [ca, cert, key] = await Promise.all(["ca.crt", "admin.crt", "admin.key"].map((f) => readFile(join(pki, f), "utf8")));
     creds = { ca: ca!, cert: cert!, key: key! };
@@ -114,10 +117,10 @@ describe("HA: two k8ts servers on one etcd cluster", { skip }, () => {
       const lease = await client.get<Lease>(resources.leases, name, { namespace: "kube-system" });
       const tookOver = Date.parse(lease.spec?.acquireTime ?? "") - killedAt;
       console.log(`# failover: ${name} taken over ${tookOver} ms after SIGKILL`);
-      // Upstream's timings: a candidate takes over leaseDuration (15 s) after it last saw the
-      // Lease change, and polls every retryPeriod × [1, 2.2) (2–4.4 s): typically 15–19 s, at
-      // worst 15 + 2 × 4.4 s after the last renewal.
-      assert.ok(tookOver > 0 && tookOver <= 24_000, `${name}: takeover took ${tookOver} ms`);
+      // A candidate takes over leaseDuration (15 s) after it last saw the Lease change and
+      // polls every retryPeriod × [1, 2.2): with a 1 s retry period at worst 15 + 2 × 2.2 s
+      // after the last renewal, inside the issue's 20 s (upstream's 2 s allows up to 23.8 s).
+      assert.ok(tookOver > 0 && tookOver <= 20_000, `${name}: takeover took ${tookOver} ms`);
     }
     await eventually(async () => readyReplicas(await client.get(resources.deployments, "web", { namespace: "default" })) === 4, 60_000, "web converges to 4 ready replicas after the failover");
 
