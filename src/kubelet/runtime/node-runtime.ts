@@ -4,7 +4,6 @@
 // k8ts's busybox and pause images.
 import { join } from "node:path";
 import { ensureBuiltinImages } from "../images/import-images.js";
-import { ensureHelmImage } from "../images/helm-image.js";
 import { writeCniConfig } from "./cni.js";
 import { ManagedContainerd } from "./containerd.js";
 import { CriRuntime } from "./cri-runtime.js";
@@ -72,11 +71,6 @@ export async function startNodeRuntime(opts: NodeRuntimeOptions): Promise<NodeRu
     if (opts.importImages !== false) {
       const r = await ensureBuiltinImages({ runtime, endpoint, path: opts.path, signal: opts.signal });
       if (r.imported.length) log(`images: imported ${r.imported.join(", ")}`);
-      // The HelmChart controller's Jobs run k8ts.local/helm: built in the background (helm is ~60 MB), only if a helm binary is found.
-      ensureHelmImage({ runtime, endpoint, path: opts.path, signal: opts.signal }).then(
-        (h) => log(h.skipped ? `images: no helm image: ${h.skipped}` : h.imported.length ? `images: imported ${h.imported.join(", ")}` : `images: ${h.present.join(", ")} present`),
-        (err: unknown) => log(`images: helm image not imported: ${err instanceof Error ? err.message : String(err)}`),
-      );
     }
     return { runtime, containerd, endpoint, version, stop };
   } catch (e) {
