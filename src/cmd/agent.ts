@@ -4,8 +4,9 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { UserInfo } from "../api/index.js";
 import { Client, failoverTransport, type Client as ClientType } from "../client/index.js";
-import { startNodeAgent, type RunningNodeAgent } from "../kubelet/index.js";
+import { isNetworkBackend, networkBackends, startNodeAgent, type NetworkBackend, type RunningNodeAgent } from "../kubelet/index.js";
 import { agentMetricsRegistries } from "./monitoring.js";
+import { startNetworkPolicy } from "../netpol/index.js";
 import { isProxyMode, proxyModes, startProxy, type ProxyMode } from "../proxy/index.js";
 
 /**
@@ -52,6 +53,8 @@ export interface AgentOptions {
   clusterDNS?: string[];
   podCidr?: string;
   nodeIP?: string;
+  /** --network-backend (default auto). */
+  networkBackend?: NetworkBackend;
   /** --proxy-mode (default nftables). */
   proxyMode?: ProxyMode;
   log?: (line: string) => void;
@@ -86,11 +89,13 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       clusterDNS: options.clusterDNS,
       podCidr: options.podCidr,
       nodeIP: options.nodeIP,
+      networkBackend: options.networkBackend,
       log,
     });
     const proxy = startProxy({ client, nodeName: options.nodeName, mode: options.proxyMode, signal, log });
+    const netpol = startNetworkPolicy({ client, nodeName: options.nodeName, signal, log });
     log(`agent: node ${options.nodeName} running against ${options.server}`);
-    await Promise.all([agent.done, proxy.done]);
+    await Promise.all([agent.done, proxy.done, netpol.done]);
   } finally {
     transport.close();
   }
@@ -108,6 +113,7 @@ Agent flags:
   --cluster-dns IP[,IP]                 nameservers for dnsPolicy ClusterFirst pods (default 10.43.0.10, the server's kube-dns Service)
   --pod-cidr CIDR                       this node's pod CIDR (default: kept from the Node, else 10.244.<n>.0/24)
   --node-ip IP                          the node's InternalIP (default: the first non-loopback IPv4)
+  --network-backend auto|host-gw|vxlan|none   routes to other nodes' pod CIDRs: host-gw to nodes on a shared link, VXLAN (k8ts.vxlan, UDP 8472) to the rest (default auto)
   --proxy-mode nftables|iptables|ipvs|userspace   how the service proxy programs the node (default nftables;
                             ipvs needs the kernel's ip_vs and ipvsadm)
 `;
@@ -129,6 +135,7 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
       "cluster-dns": { type: "string" },
       "pod-cidr": { type: "string" },
       "node-ip": { type: "string" },
+      "network-backend": { type: "string", default: "auto" },
       "proxy-mode": { type: "string", default: "nftables" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -138,6 +145,8 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
   if (!values.token) throw new Error("--token is required");
   const proxyMode = values["proxy-mode"];
   if (!isProxyMode(proxyMode)) throw new Error(`--proxy-mode: "${proxyMode}" is not one of ${proxyModes.join(", ")}`);
+  const networkBackend = values["network-backend"];
+  if (!isNetworkBackend(networkBackend)) throw new Error(`--network-backend: "${networkBackend}" is not one of ${networkBackends.join(", ")}`);
   const { resolve } = await import("node:path");
   return {
     server: values.server,
@@ -149,6 +158,7 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
     clusterDNS: (values["cluster-dns"] ?? "10.43.0.10").split(",").filter(Boolean),
     podCidr: values["pod-cidr"],
     nodeIP: values["node-ip"],
+    networkBackend,
     proxyMode,
   };
 }

@@ -37,6 +37,11 @@ describe("parseServerFlags", () => {
     assert.equal(parseServerFlags(["--disable-cluster-dns"], user).clusterDnsPort, undefined);
   });
 
+  it("takes --cluster-cidr (the node IPAM controller's default 10.42.0.0/16 when absent)", () => {
+    assert.equal(parseServerFlags(["--cluster-cidr", "10.50.0.0/16"], user).clusterCidr, "10.50.0.0/16");
+    assert.equal(parseServerFlags([], user).clusterCidr, undefined);
+  });
+
   it("takes --advertise-address and refuses what is not an IPv4 address", () => {
     assert.equal(parseServerFlags(["--advertise-address", "10.1.2.3"], user).advertiseAddress, "10.1.2.3");
     assert.equal(parseServerFlags([], user).advertiseAddress, undefined);
@@ -65,6 +70,8 @@ describe("parseServerFlags", () => {
     [["--bind-address", ""], /--bind-address: must not be empty/],
     [["--service-cluster-ip-range", "10.43.0.0"], /--service-cluster-ip-range: "10.43.0.0" is not an IPv4 CIDR/],
     [["--cluster-dns-port", "x"], /--cluster-dns-port: "x" is not a port number/],
+    [["--cluster-cidr", "10.42.0.0"], /--cluster-cidr: "10.42.0.0" is not an IPv4 CIDR/],
+    [["--cluster-cidr", "10.42.0.0/26"], /of \/24 or wider/],
     [["--no-such-flag"], /Unknown option '--no-such-flag'/],
     [["positional"], /Unexpected argument 'positional'/],
   ] as const) {

@@ -10,6 +10,8 @@ import { tokenCommand } from "./token.js";
 import { imageCommand } from "./image.js";
 import { uninstallCommand } from "./uninstall.js";
 import { doctorCommand } from "./doctor.js";
+import { debugCommand } from "./debug-bundle.js";
+import { RollingLog, logDir, recordEffectiveConfig } from "./log-file.js";
 import { invokingUser } from "./user-kubeconfig.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
 import { isProxyMode, proxyModes } from "../proxy/index.js";
@@ -30,6 +32,7 @@ Usage:
   k8ts image load FILE  import image archives into this node's containerd (k8ts image --help)
   k8ts uninstall        remove everything k8ts made on this machine (k8ts uninstall --help)
   k8ts doctor           check this machine can run k8ts, with the fix for each problem
+  k8ts debug bundle     write logs, events, config and node state to one .tar.gz (k8ts debug --help)
   k8ts version          print the version
   k8ts help             print this help
 
@@ -50,11 +53,13 @@ Server flags:
   --leader-elect-lease-duration D, --leader-elect-renew-deadline D, --leader-elect-retry-period D   (15s, 10s, 2s)
   --watch-cache true|false               serve watches and LISTs from memory, fed by one store watch (default true)
   --disable-agent           do not run a node agent in this process
-  --proxy-mode nftables|iptables|userspace   how the local agent's service proxy programs the node (default nftables)
+  --proxy-mode nftables|iptables|ipvs|userspace   how the local agent's service proxy programs the node (default nftables;
+                            ipvs needs the kernel's ip_vs and ipvsadm)
   --node-monitor-grace-period DURATION   silence after which a node is NotReady (default 50s)
   --terminated-pod-gc-threshold N        terminated pods kept before the oldest are deleted (default 12500)
   --service-cluster-ip-range CIDR        Service ClusterIPs (default 10.43.0.0/16; .1 is the kubernetes Service, .10 kube-dns)
   --service-node-port-range RANGE        Service NodePorts (default 30000-32767)
+  --cluster-cidr CIDR                    pod IPs: each node gets a /24 of it in spec.podCIDR (default 10.42.0.0/16)
   --cluster-dns-port PORT                port of the cluster DNS on the advertise address, UDP and TCP (default 10053; 0: a free port)
   --cluster-domain DOMAIN                the cluster DNS zone (default cluster.local)
   --disable-cluster-dns                  do not run the cluster DNS
@@ -95,6 +100,8 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
         return await uninstallCommand(rest, io, currentUser());
       case "doctor":
         return await doctorCommand(rest, io);
+      case "debug":
+        return await debugCommand(rest, io, { ...currentUser(), version: packageVersion() });
       case "version":
       case "--version":
         io.out(`k8ts v${packageVersion()} (node ${process.version})\n`);
@@ -147,6 +154,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "node-monitor-grace-period": { type: "string" },
       "terminated-pod-gc-threshold": { type: "string" },
       "service-cluster-ip-range": { type: "string" },
+      "cluster-cidr": { type: "string" },
       "service-node-port-range": { type: "string" },
       "cluster-dns-port": { type: "string", default: "10053" },
       "cluster-domain": { type: "string", default: "cluster.local" },
@@ -199,6 +207,11 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   if (ipRange !== undefined) {
     if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(ipRange)) throw new UsageError(`--service-cluster-ip-range: "${ipRange}" is not an IPv4 CIDR like 10.43.0.0/16`);
     options.serviceClusterIPRange = ipRange;
+  }
+  const clusterCidr = values["cluster-cidr"];
+  if (clusterCidr !== undefined) {
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(clusterCidr) || Number(clusterCidr.split("/")[1]) > 24) throw new UsageError(`--cluster-cidr: "${clusterCidr}" is not an IPv4 CIDR of /24 or wider like 10.42.0.0/16`);
+    options.clusterCidr = clusterCidr;
   }
   const portRange = values["service-node-port-range"];
   if (portRange !== undefined) {
@@ -294,7 +307,9 @@ async function agentCommand(args: string[], io: MainIo): Promise<number> {
     return 0;
   }
   const stop = io.stopSignal ?? processStopSignal(io);
-  await runAgent({ ...options, log: (line) => io.out(`${line}\n`) }, stop);
+  recordEffectiveConfig(options.dataDir, "agent", args, options);
+  const logFile = new RollingLog({ path: join(logDir(options.dataDir), "k8ts-agent.log") });
+  await runAgent({ ...options, log: (line) => (io.out(`${line}\n`), logFile.write(line)) }, stop);
   return 0;
 }
 
@@ -327,7 +342,9 @@ async function serverCommand(args: string[], io: MainIo): Promise<number> {
     throw err;
   }
   const stop = io.stopSignal ?? processStopSignal(io);
-  await runServer({ ...options, log: (line) => io.out(`${line}\n`) }, stop);
+  recordEffectiveConfig(options.dataDir, "server", args, options);
+  const logFile = new RollingLog({ path: join(logDir(options.dataDir), "k8ts-server.log") });
+  await runServer({ ...options, log: (line) => (io.out(`${line}\n`), logFile.write(line)) }, stop);
   return 0;
 }
 

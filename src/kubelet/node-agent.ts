@@ -1,12 +1,13 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Client } from "../client/index.js";
-import { ensureBuiltinImages } from "./images/index.js";
+import { ensureBuiltinImages, ensureHelmImage } from "./images/index.js";
 import { startKubelet, type RunningKubelet } from "./kubelet.js";
 import { startKubeletServer, type RunningKubeletServer } from "./server/index.js";
 import type { Registry } from "prom-client";
 import { SummaryService, criStatsProvider } from "./stats/index.js";
 import { agentMetrics } from "./agent-metrics.js";
+import { startPodNetwork, type NetworkBackend } from "./network/index.js";
 import { CriRuntime, ManagedContainerd, MissingPrerequisitesError, checkNodePrerequisites, containerdPaths, writeCniConfig } from "./runtime/index.js";
 
 export interface NodeAgentProcessOptions {
@@ -22,6 +23,8 @@ export interface NodeAgentProcessOptions {
   clusterDomain?: string;
   podCidr?: string;
   nodeIP?: string;
+  /** --network-backend: routes to the other nodes' pod CIDRs (default auto: host-gw on a shared link, VXLAN otherwise; none: leave it to another CNI). */
+  networkBackend?: NetworkBackend;
   /** The kubelet's HTTPS server (logs, exec, attach, port-forward); none when absent. */
   server?: { tls: { key: string; cert: string; ca: string }; host?: string; port?: number };
   /** Registries served beside the kubelet's on the kubelet port's /metrics (proxy, process). */
@@ -33,6 +36,8 @@ export interface RunningNodeAgent {
   kubelet: RunningKubelet;
   /** Resolves when `signal` aborted and everything stopped (pods keep running in their shims). */
   done: Promise<void>;
+  /** Serves a renewed kubelet serving certificate on new connections (no restart). */
+  setServingCertificate(tls: { key: string; cert: string }): void;
 }
 
 /**
@@ -59,6 +64,11 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
   const version = await runtime.start({ signal: options.signal });
   log(`agent: container runtime ${version.runtimeName} ${version.runtimeVersion} at ${endpoint}`);
   await ensureBuiltinImages({ runtime, endpoint, signal: options.signal });
+  // The HelmChart controller's Jobs run k8ts.local/helm: built in the background (helm is ~60 MB), only if a helm binary is found.
+  ensureHelmImage({ runtime, endpoint, signal: options.signal }).then(
+    (h) => log(h.skipped ? `agent: images: no helm image: ${h.skipped}` : h.imported.length ? `agent: images: imported ${h.imported.join(", ")}` : `agent: images: ${h.present.join(", ")} present`),
+    (err: unknown) => log(`agent: images: helm image not imported: ${err instanceof Error ? err.message : String(err)}`),
+  );
 
   const cniConfDir = containerdPaths(nodeDir).cniConfDir;
   let kubelet: RunningKubelet | undefined;
@@ -100,10 +110,11 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
     throw err;
   });
   const running = kubelet;
-  const done = running.done.finally(async () => {
+  const network = startPodNetwork({ client: options.client, nodeName: options.nodeName, backend: options.networkBackend, signal: options.signal, log });
+  const done = Promise.all([running.done, network.done]).then(() => undefined).finally(async () => {
     await server?.close();
     runtime.close();
     await containerd?.stop();
   });
-  return { kubelet: running, done };
+  return { kubelet: running, done, setServingCertificate: (tls) => server?.server.setSecureContext({ key: tls.key, cert: tls.cert, ca: options.server?.tls.ca }) };
 }
