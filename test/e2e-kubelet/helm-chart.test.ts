@@ -1,0 +1,137 @@
+// Manifests and charts at start-up, as k3s, on real containerd: a manifest in
+// DATA_DIR/server/manifests before the start and one dropped in while the server runs
+// both appear in the cluster; a HelmChart (helm.cattle.io/v1) whose chartContent is a
+// chart made with `helm create` + `helm package` is installed by a Job running the real
+// helm 4 binary from k8ts.local/helm (release Secret sh.helm.release.v1.*, the chart's
+// ConfigMap), upgraded when valuesContent changes, and uninstalled when deleted.
+// Needs root, the node packages and .tools/bin/helm; skipped otherwise.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { stringify } from "yaml";
+import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
+import { freePort, helmBin, kubectl, run, startAgentServer, type AgentServer } from "../harness/index.js";
+
+const missing = process.getuid?.() !== 0 ? "needs root" : !existsSync(helmBin) ? "no .tools/bin/helm (npm run tools)" : checkNodePrerequisites();
+
+// Pods reach the API server (10.43.0.1) only at an address other than loopback: one this test adds to `lo`.
+const advertiseAddress = "10.99.78.1";
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** A chart from `helm create`, cut down to one ConfigMap that shows a value. */
+async function packageChart(dir: string): Promise<string> {
+  const chartDir = join(dir, "greeter");
+  const created = await run(helmBin, ["create", chartDir], { env: { HOME: dir }, timeoutMs: 30_000 });
+  assert.equal(created.code, 0, created.stderr);
+  try {
+    for (const f of readdirSync(join(chartDir, "templates"))) if (f !== "_helpers.tpl") rmSync(join(chartDir, "templates", f), { recursive: true, force: true });
+    writeFileSync(join(chartDir, "values.yaml"), "greeting: hello\n");
+    writeFileSync(
+      join(chartDir, "templates", "configmap.yaml"),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include "greeter.fullname" . }}\n  labels:\n    {{- include "greeter.labels" . | nindent 4 }}\ndata:\n  greeting: {{ .Values.greeting | quote }}\n',
+    );
+    const packaged = await run(helmBin, ["package", chartDir, "--destination", dir], { env: { HOME: dir }, timeoutMs: 30_000 });
+    assert.equal(packaged.code, 0, packaged.stderr);
+  } finally {
+    rmSync(chartDir, { recursive: true, force: true });
+  }
+  return readFileSync(join(dir, "greeter-0.1.0.tgz")).toString("base64");
+}
+
+describe("manifests and HelmCharts at start-up on real containers", { skip: missing || false }, () => {
+  let server: AgentServer;
+  let dataDir = "";
+  let work = "";
+  const k = (args: string[], stdin?: string) => kubectl(server, args, { stdin, timeoutMs: 180_000 });
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "k8ts-e2e-helm-"));
+    work = await mkdtemp(join(tmpdir(), "k8ts-e2e-helm-work-"));
+    spawnSync("ip", ["addr", "del", `${advertiseAddress}/32`, "dev", "lo"], { stdio: "ignore" });
+    const added = spawnSync("ip", ["addr", "add", `${advertiseAddress}/32`, "dev", "lo"], { encoding: "utf8" });
+    assert.equal(added.status, 0, added.stderr);
+    const manifests = join(dataDir, "server", "manifests");
+    mkdirSync(manifests, { recursive: true });
+    writeFileSync(join(manifests, "early.yaml"), stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "early", namespace: "default" }, data: { from: "manifests" } }));
+    server = await startAgentServer({ dataDir, port: await freePort(), args: ["--disable-cluster-dns", "--advertise-address", advertiseAddress] });
+  });
+
+  after(async () => {
+    if (server) {
+      await k(["delete", "helmcharts", "--all", "-A", "--wait=true", "--timeout=120s"]).catch(() => undefined);
+      await k(["delete", "jobs,pods", "--all", "-A", "--grace-period=1", "--wait=true"]).catch(() => undefined);
+      await server.stop();
+    }
+    spawnSync("ip", ["addr", "del", `${advertiseAddress}/32`, "dev", "lo"], { stdio: "ignore" });
+    await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    await rm(work, { recursive: true, force: true }).catch(() => undefined);
+  });
+
+  it("applies a manifest present at start and one dropped in while running", async () => {
+    const early = await waitFor("ConfigMap early", async () => {
+      const r = await k(["get", "configmap", "early", "-o", "jsonpath={.data.from}"]);
+      return r.code === 0 && r.stdout === "manifests" ? r.stdout : undefined;
+    }, 60_000);
+    assert.equal(early, "manifests");
+    writeFileSync(
+      join(dataDir, "server", "manifests", "later.yaml"),
+      [stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "later" } }), stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "later", namespace: "later" }, data: { n: "2" } })].join("---\n"),
+    );
+    await waitFor("ConfigMap later/later", async () => ((await k(["-n", "later", "get", "configmap", "later", "-o", "jsonpath={.data.n}"])).stdout === "2" ? true : undefined), 60_000);
+    const addons = await k(["-n", "kube-system", "get", "addons.k3s.cattle.io"]);
+    assert.match(addons.stdout, /^early\s/m, addons.stdout + addons.stderr);
+    assert.match(addons.stdout, /^later\s/m);
+  });
+
+  it("installs a HelmChart's chartContent with a helm Job, upgrades it on a values change and uninstalls it on delete", async () => {
+    const chartContent = await packageChart(work);
+    // The agent imports k8ts.local/helm in the background after its start.
+    await waitFor("the helm image", async () => (server.log.some((l) => /images: .*k8ts\.local\/helm:v4/.test(l)) ? true : undefined), 120_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n${server.log.filter((l) => /images|helm/.test(l)).join("\n")}`);
+    });
+    const helmChart = (greeting: string) =>
+      stringify({ apiVersion: "helm.cattle.io/v1", kind: "HelmChart", metadata: { name: "greeter", namespace: "kube-system" }, spec: { chartContent, targetNamespace: "greet", createNamespace: true, valuesContent: `greeting: ${greeting}\n` } });
+    const applied = await k(["apply", "-f", "-"], helmChart("hi"));
+    assert.equal(applied.code, 0, applied.stderr);
+    const started = Date.now();
+    await waitFor("the chart's ConfigMap", async () => ((await k(["-n", "greet", "get", "configmap", "greeter", "-o", "jsonpath={.data.greeting}"])).stdout === "hi" ? true : undefined));
+    console.log(`# install took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const release = await k(["-n", "greet", "get", "secret", "sh.helm.release.v1.greeter.v1", "-o", "jsonpath={.type}"]);
+    assert.equal(release.stdout, "helm.sh/release.v1", release.stderr);
+    const hc = await k(["-n", "kube-system", "get", "helmchart", "greeter", "-o", "jsonpath={.status.jobName}"]);
+    assert.equal(hc.stdout, "helm-install-greeter");
+    const listed = await run(helmBin, ["--kubeconfig", server.kubeconfig, "list", "-n", "greet", "-o", "json"], { env: { HOME: work } });
+    assert.match(listed.stdout, /"name":"greeter".*"status":"deployed"/, listed.stdout + listed.stderr);
+
+    const changed = await k(["apply", "-f", "-"], helmChart("bye"));
+    assert.equal(changed.code, 0, changed.stderr);
+    await waitFor("the upgraded ConfigMap", async () => ((await k(["-n", "greet", "get", "configmap", "greeter", "-o", "jsonpath={.data.greeting}"])).stdout === "bye" ? true : undefined));
+    const v2 = await k(["-n", "greet", "get", "secret", "sh.helm.release.v1.greeter.v2"]);
+    assert.equal(v2.code, 0, v2.stderr);
+
+    const deleted = await k(["-n", "kube-system", "delete", "helmchart", "greeter", "--timeout=150s"]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    const cm = await k(["-n", "greet", "get", "configmap", "greeter"]);
+    assert.match(cm.stderr, /NotFound/, cm.stdout);
+    const secrets = await k(["-n", "greet", "get", "secrets", "-l", "owner=helm", "-o", "name"]);
+    assert.equal(secrets.stdout.trim(), "", "release Secrets left");
+  });
+});
