@@ -5,7 +5,8 @@
 // state, the pods' network namespaces and the CNI bridge. The server started again on the
 // same data dir brings every pod back Running in new sandboxes (restartCount incremented,
 // as upstream's kubelet counts restarts from the container log directory), the
-// StatefulSet's file is still in its volume, and the Node keeps its IP and pod CIDR.
+// StatefulSet's file is still in its volume, the Node keeps its IP and pod CIDR, and a
+// Service answers by ClusterIP again (the proxy's nftables table, lost too, is rebuilt).
 // Needs root and the node packages; skipped otherwise.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -15,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
-import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
+import { CriRuntime, checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
 import { freePort, k8tsBin, kubectl, startAgentServer, type AgentServer } from "../harness/index.js";
 
 const missing = process.getuid?.() !== 0 ? "needs root" : checkNodePrerequisites();
@@ -141,9 +142,13 @@ describe("a host turned off and on", { skip: missing || false }, () => {
         spec: {
           replicas: 2,
           selector: { matchLabels: { app: "app" } },
-          template: { metadata: { labels: { app: "app" } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: "c", image: "busybox", command: ["sleep", "3600"] }] } },
+          template: {
+            metadata: { labels: { app: "app" } },
+            spec: { terminationGracePeriodSeconds: 1, containers: [{ name: "c", image: "busybox", command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"] }] },
+          },
         },
       },
+      { apiVersion: "v1", kind: "Service", metadata: { name: "app" }, spec: { selector: { app: "app" }, ports: [{ port: 80, targetPort: 8080 }] } },
       { apiVersion: "v1", kind: "Service", metadata: { name: "db" }, spec: { clusterIP: "None", selector: { app: "db" }, ports: [{ port: 80 }] } },
       {
         apiVersion: "apps/v1",
@@ -180,63 +185,98 @@ describe("a host turned off and on", { skip: missing || false }, () => {
     assert.match(node, /^[^|]+\|[^|]+\|\d+\.\d+\.\d+\.\d+\/\d+\|\S+$/);
     const objects = async () => (await k(["get", "deployments,statefulsets,services,pvc,pv,configmaps,serviceaccounts", "-o", "custom-columns=KIND:.kind,NAME:.metadata.name,UID:.metadata.uid", "--no-headers"])).stdout;
     const objectsBefore = await objects();
+    const serviceAnswers = async (pods: { name: string }[]) => {
+      const clusterIP = (await k(["get", "service", "app", "-o", "jsonpath={.spec.clusterIP}"])).stdout;
+      const names = new Set(pods.filter((p) => p.name.startsWith("app-")).map((p) => p.name));
+      let last = "";
+      await waitFor("the Service answering by ClusterIP", async () => {
+        // busybox-static's wget crashes (exit 139) in these containers (as test/e2e-services/proxy.test.ts found): nc.
+        const r = await k(["exec", "db-0", "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${clusterIP} 80 | tail -n 1`]);
+        last = `${r.code} ${r.stdout} ${r.stderr}`;
+        return r.code === 0 && names.has(r.stdout.trim()) ? true : undefined;
+      }, 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}; last: ${last}; endpoints: ${spawnSync(".tools/bin/kubectl", ["--kubeconfig", server.kubeconfig, "get", "endpointslices", "-o", "wide"], { encoding: "utf8" }).stdout}; nft: ${spawnSync("nft", ["list", "table", "ip", "k8ts-proxy"], { encoding: "utf8" }).stdout.slice(0, 3000)}\nlog: ${server.log.slice(-40).join("\n")}`);
+      });
+    };
+    await serviceAnswers(before);
     assert.match(objectsBefore, /PersistentVolumeClaim\s+data-db-0/);
 
-    // Power off: the server, its containerd, every shim and container at once.
-    const agentDir = join(dataDir, "agent");
-    const ctrDir = join(agentDir, "containerd");
-    const socket = join(ctrDir, "containerd.sock");
-    const containerdPid = Number(readFileSync(join(ctrDir, "containerd.pid"), "utf8").trim());
-    assert.ok(alive(containerdPid) && cmdline(containerdPid).includes(ctrDir), "the private containerd runs");
-    const tree = shimTree(socket);
-    assert.ok(tree.shims.length >= 3, `a shim per pod: ${tree.shims.join(",")}`);
-    const netns = [...new Set(tree.all.map(netnsOf).filter((n): n is string => !!n))];
-    assert.ok(netns.length >= 3, `the pods' network namespaces: ${netns.join(",")}`);
-    const exited = new Promise((r) => server.proc.once("exit", r));
-    for (const pid of [server.proc.pid!, containerdPid, ...tree.all]) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
+    // Twice: a reboot (containerd's /run state lost, its root with images and container
+    // records kept, so the old sandboxes are still listed), then a machine whose containerd
+    // lost its root too.
+    let last = before;
+    for (const wipeRoot of [false, true]) {
+      // Power off: the server, its containerd, every shim and container at once.
+      const agentDir = join(dataDir, "agent");
+      const ctrDir = join(agentDir, "containerd");
+      const socket = join(ctrDir, "containerd.sock");
+      const containerdPid = Number(readFileSync(join(ctrDir, "containerd.pid"), "utf8").trim());
+      assert.ok(alive(containerdPid) && cmdline(containerdPid).includes(ctrDir), "the private containerd runs");
+      const tree = shimTree(socket);
+      assert.ok(tree.shims.length >= 3, `a shim per pod: ${tree.shims.join(",")}`);
+      const netns = [...new Set(tree.all.map(netnsOf).filter((n): n is string => !!n))];
+      assert.ok(netns.length >= 3, `the pods' network namespaces: ${netns.join(",")}`);
+      const exited = new Promise((r) => server.proc.once("exit", r));
+      for (const pid of [server.proc.pid!, containerdPid, ...tree.all]) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
       }
-    }
-    await exited;
-    await waitFor("every killed process gone", async () => ([containerdPid, ...tree.all].some(alive) ? undefined : true), 20_000);
+      await exited;
+      await waitFor("every killed process gone", async () => ([containerdPid, ...tree.all].some(alive) ? undefined : true), 20_000);
 
-    // What a reboot loses: mounts, /run state, the network namespaces and interfaces.
-    for (const m of mountsUnder(dataDir)) spawnSync("umount", ["-l", m]);
-    assert.deepEqual(mountsUnder(dataDir), []);
-    for (const d of [join(ctrDir, "state"), join(ctrDir, "root"), join(agentDir, "cni", "ipam")]) rmSync(d, { recursive: true, force: true });
-    for (const n of netns) spawnSync("ip", ["netns", "delete", n]);
-    spawnSync("ip", ["link", "delete", "k8ts0"]);
-    assert.ok(!existsSync(join(ctrDir, "state")) && !existsSync(join(ctrDir, "root")));
+      // What a reboot loses: mounts, /run state (containerd's state dir, CNI IPAM), the network namespaces, interfaces, netfilter rules.
+      for (const m of mountsUnder(dataDir)) spawnSync("umount", ["-l", m]);
+      assert.deepEqual(mountsUnder(dataDir), []);
+      for (const d of [join(ctrDir, "state"), join(agentDir, "cni", "ipam"), ...(wipeRoot ? [join(ctrDir, "root")] : [])]) rmSync(d, { recursive: true, force: true });
+      for (const n of netns) spawnSync("ip", ["netns", "delete", n]);
+      spawnSync("ip", ["link", "delete", "k8ts0"]);
+      spawnSync("nft", ["delete", "table", "ip", "k8ts-proxy"]);
+      assert.ok(!existsSync(join(ctrDir, "state")) && existsSync(join(ctrDir, "root")) === !wipeRoot);
 
-    // Power on.
-    const t0 = Date.now();
-    server = await startAgentServer({ dataDir, port, args });
-    const after = await waitFor("every pod Running and Ready in a new container", async () => {
-      const now = await podLines();
-      const back = before.every((b) => {
-        const p = now.find((n) => n.uid === b.uid);
-        return p && p.phase === "Running" && p.ready === "True" && p.cid !== b.cid && p.cid.startsWith("containerd://");
+      // Power on.
+      const t0 = Date.now();
+      server = await startAgentServer({ dataDir, port, args });
+      const prev = last;
+      const after = await waitFor("every pod Running and Ready in a new container", async () => {
+        const now = await podLines();
+        const back = prev.every((b) => {
+          const p = now.find((n) => n.uid === b.uid);
+          return p && p.phase === "Running" && p.ready === "True" && p.cid !== b.cid && p.cid.startsWith("containerd://");
+        });
+        return back && now.length === prev.length ? now : undefined;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}\nlog: ${server.log.slice(-60).join("\n")}`);
       });
-      return back && now.length === before.length ? now : undefined;
-    });
-    const recoveredMs = Date.now() - t0;
-    console.log(`# pods back Running ${recoveredMs} ms after the server started again`);
-    for (const b of before) {
-      const p = after.find((n) => n.uid === b.uid)!;
-      assert.equal(p.name, b.name, "the same pod objects, not replacements");
-      assert.equal(p.restarts, b.restarts + 1, `${b.name}: restartCount increments`);
-      assert.match(p.ip, /^\d+\.\d+\.\d+\.\d+$/);
+      console.log(`# ${wipeRoot ? "containerd root wiped too" : "reboot"}: pods back Running ${Date.now() - t0} ms after the server started again`);
+      for (const b of prev) {
+        const p = after.find((n) => n.uid === b.uid)!;
+        assert.equal(p.name, b.name, "the same pod objects, not replacements");
+        assert.equal(p.restarts, b.restarts + 1, `${b.name}: restartCount increments`);
+        assert.match(p.ip, /^\d+\.\d+\.\d+\.\d+$/);
+      }
+      assert.equal((await k(["exec", "db-0", "--", "cat", "/data/id"])).stdout.trim(), id, "the volume's data survived");
+      assert.equal(await nodeOf(), node, "same Node, IP and pod CIDR");
+      assert.equal(await objects(), objectsBefore, "objects intact");
+      // The new sandboxes have working networks: a pod reaches another by IP.
+      const app = after.find((p) => p.name.startsWith("app-"))!;
+      const ping = await k(["exec", "db-0", "--", "ping", "-c", "1", "-W", "3", app.ip]);
+      assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+      assert.ok(execFileSync("ip", ["link", "show", "k8ts0"], { encoding: "utf8" }).includes("k8ts0"));
+      // The Service proxy programmed the node again: the ClusterIP answers from the new pods.
+      await serviceAnswers(after);
+      // No sandbox of the old boot is left in containerd.
+      const cri = new CriRuntime({ endpoint: `unix://${socket}` });
+      try {
+        await cri.start({ waitMs: 10_000 });
+        const { items = [] } = await cri.listPodSandbox({});
+        assert.equal(items.length, 3, JSON.stringify(items.map((sb) => [sb.metadata?.name, sb.state])));
+      } finally {
+        cri.close();
+      }
+      last = after;
     }
-    assert.equal((await k(["exec", "db-0", "--", "cat", "/data/id"])).stdout.trim(), id, "the volume's data survived");
-    assert.equal(await nodeOf(), node, "same Node, IP and pod CIDR");
-    assert.equal(await objects(), objectsBefore, "objects intact");
-    // The new sandboxes have working networks: a pod reaches another by IP.
-    const app = after.find((p) => p.name.startsWith("app-"))!;
-    const ping = await k(["exec", "db-0", "--", "ping", "-c", "1", "-W", "3", app.ip]);
-    assert.equal(ping.code, 0, ping.stdout + ping.stderr);
-    assert.ok(execFileSync("ip", ["link", "show", "k8ts0"], { encoding: "utf8" }).includes("k8ts0"));
   });
 });
