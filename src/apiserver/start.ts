@@ -64,6 +64,8 @@ export interface RunningApiServer {
   handler: RestHandler;
   /** Service-account tokens: the legacy Secret token signer for the tokens controller. */
   serviceAccountTokens: ServiceAccountTokens;
+  /** Serves a new certificate on new connections from now on (renewal; no restart). */
+  setServingCertificate(tls: { key: string; cert: string }): void;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,9 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
     url: edge.url,
     handler: apiServer.handle,
     serviceAccountTokens: saTokens,
+    setServingCertificate: (tls) => {
+      for (const e of edges) e.server.setSecureContext({ key: tls.key, cert: tls.cert, ca: options.tls.ca });
+    },
     close: () => {
       stop.abort();
       void watchCache?.close();

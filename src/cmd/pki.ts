@@ -129,6 +129,11 @@ export async function readUsablePair(dir: string, name: string, ca: CertificateA
   return pair && (await leafIsUsable(pair, ca, now)) ? pair : undefined;
 }
 
+/** Reads `<name>.crt` and `<name>.key` from `dir` as they are (undefined when either is missing). */
+export function readCertKeyPair(dir: string, name: string): Promise<CertKeyPair | undefined> {
+  return readPair(dir, name);
+}
+
 /** Writes `<name>.crt` (0644) and `<name>.key` (0600) into `dir`. */
 export async function writeCertKeyPair(dir: string, name: string, pair: CertKeyPair): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });

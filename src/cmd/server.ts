@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { builtinRegistry, type RestHandler, type UserInfo } from "../api/index.js";
-import { Client, InformerFactory, inProcessTransport } from "../client/index.js";
+import { Client, EventRecorder, InformerFactory, inProcessTransport } from "../client/index.js";
 import { dnsServiceIP, ensureKubeDnsService, startClusterDns } from "../dns/index.js";
 import { startControllers } from "./controllers.js";
 import { componentUsers, nodeUser, serviceAccountUser, userAgentOf } from "./identities.js";
@@ -20,6 +20,7 @@ import { mergeKubeconfig } from "./user-kubeconfig.js";
 import { ensurePki, ensureServiceAccountKey } from "./pki.js";
 import { startDeploy } from "./deploy.js";
 import { ensureKubeletPki } from "./kubelet-pki.js";
+import { CertificateRenewer } from "./cert-renewal.js";
 import { ServerMonitoring, agentMetricsRegistries } from "./monitoring.js";
 import { instrumentStore } from "../apiserver/index.js";
 
@@ -80,6 +81,10 @@ export interface ServerOptions {
   leaderElection?: Partial<LeaderElectionTimings>;
   /** --watch-cache (default true): serve watches and LISTs from the API server's watch cache. */
   watchCache?: boolean;
+  /** Certificates in DATA_DIR/pki with less than this left are renewed, at start and while running (default 90 days, as k3s). */
+  certificateRenewBeforeMs?: number;
+  /** How often the certificates are checked (default 1 hour). */
+  certificateCheckIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -116,6 +121,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const nodeName = options.nodeName ?? defaultNodeName();
   const kubeletPki = await ensureKubeletPki(pki, { nodeName });
   const saKey = await ensureServiceAccountKey(join(options.dataDir, "pki"));
+  // One object for every user of the kubelet client certificate: a renewal updates it in place.
+  const kubeletClientTls = { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key };
 
   const joinToken = await ensureJoinToken(options.dataDir);
   const store = options.datastoreEndpoint ? await openEtcd(options.datastoreEndpoint, options.datastoreTls) : await storeBackends[options.store](options.dataDir);
@@ -132,7 +139,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       serviceAccount: { signingKey: saKey.privateKey, publicKeys: [saKey.publicKey] },
       advertiseAddress,
       serviceNetwork: { clusterIPRange: options.serviceClusterIPRange, nodePortRange: options.serviceNodePortRange },
-      kubeletClient: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key },
+      kubeletClient: kubeletClientTls,
       resourceMetrics: monitoring.resourceMetrics,
       metrics: monitoring.metrics,
     });
@@ -169,7 +176,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Each component acts as its own user, with only what its bootstrap role grants.
   const clientAs = (user: UserInfo) => new Client({ transport: inProcessTransport(api.handler, { user, userAgent: userAgentOf(user) }) });
   // The metrics pipeline (metrics-server's role): every server scrapes, so any of them answers metrics.k8s.io.
-  const metricsDone = monitoring.start({ client, tls: { cert: kubeletPki.apiserverClient.cert, key: kubeletPki.apiserverClient.key }, signal: controllersStop.signal, intervalMs: options.metricResolutionMs, log });
+  const metricsDone = monitoring.start({ client, tls: kubeletClientTls, signal: controllersStop.signal, intervalMs: options.metricResolutionMs, log });
   // With several servers on one etcd, only the holder of a component's Lease runs it.
   const leaderElect = options.leaderElect ?? options.datastoreEndpoint !== undefined;
   const identity = leaderIdentity();
@@ -204,6 +211,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The local node agent, over the in-process client; a machine without containerd gets one line and no agent.
   const agentStop = new AbortController();
   let agentDone: Promise<void> = Promise.resolve();
+  let setKubeletServing: ((tls: { key: string; cert: string }) => void) | undefined;
   if (!options.disableAgent) {
     try {
       const agent = await startNodeAgent({
@@ -218,6 +226,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server: { tls: { key: kubeletPki.kubeletServing.key, cert: kubeletPki.kubeletServing.cert, ca: pki.ca.cert }, port: options.kubeletPort },
         metricsRegistries: agentMetricsRegistries(),
       });
+      setKubeletServing = agent.setServingCertificate;
       const proxy = startProxy({ client: clientAs(componentUsers.proxy), nodeName, mode: options.proxyMode, signal: agentStop.signal, log });
       const netpol = startNetworkPolicy({ client: clientAs(componentUsers.proxy), nodeName, signal: agentStop.signal, log });
       agentDone = Promise.all([agent.done, proxy.done, netpol.done]).then(
@@ -229,6 +238,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   }
 
+  // Certificates near expiry are renewed now and while running, and put to use without a restart.
+  const renewer = new CertificateRenewer({
+    dir: pki.dir,
+    ca: pki.ca,
+    renewBeforeMs: options.certificateRenewBeforeMs,
+    checkIntervalMs: options.certificateCheckIntervalMs,
+    log,
+    events: { recorder: new EventRecorder({ client, component: "k8ts-server", host: nodeName }), object: { apiVersion: "v1", kind: "Node", metadata: { name: nodeName } } },
+    certificates: [
+      { name: "apiserver", apply: (pair) => api.setServingCertificate(pair) },
+      {
+        name: "admin",
+        apply: async (pair) => {
+          await writeKubeconfig(kubeconfigPath, { server: url, caCert: pki.ca.cert, clientCert: pair.cert, clientKey: pair.key });
+          if (options.userKubeconfig) mergeKubeconfig(options.userKubeconfig.path, await readFile(kubeconfigPath, "utf8"), options.userKubeconfig);
+        },
+      },
+      {
+        name: "apiserver-kubelet-client",
+        apply: (pair) => {
+          kubeletClientTls.cert = pair.cert;
+          kubeletClientTls.key = pair.key;
+        },
+      },
+      { name: "kubelet", apply: (pair) => setKubeletServing?.(pair) },
+    ],
+  });
+  const renewalDone = renewer.run(controllersStop.signal);
+
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -239,6 +277,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           agentStop.abort();
           await agentDone;
           controllersStop.abort();
+          await renewalDone;
           await controllersDone;
           await deployDone;
           await schedulerDone;
@@ -308,6 +347,7 @@ interface ApiServing {
   url: string;
   handler: RestHandler;
   serviceAccountTokens: { signLegacy(claims: LegacyTokenClaims): Promise<string> };
+  setServingCertificate(tls: { key: string; cert: string }): void;
   close(): Promise<void>;
 }
 
