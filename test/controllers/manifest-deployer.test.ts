@@ -103,6 +103,21 @@ describe("manifest deployer", () => {
     assert.equal(await exists(client, addonsResource, "three", "kube-system"), undefined);
   });
 
+  it("after a restart re-applies every file once (restoring edited objects) and deletes what files removed meanwhile had applied", async () => {
+    await writeFile(join(dir, "four.yaml"), cm("restored", { v: "file" }));
+    await writeFile(join(dir, "five.yaml"), cm("orphaned", { v: "file" }));
+    await deployer.sync();
+    await client.patch(resources.configmaps, "restored", { data: { v: "edited" } }, { namespace: "default", type: "merge" });
+    await rm(join(dir, "five.yaml"));
+    // A new process: it knows no checksums, only the Addons in the cluster.
+    const restarted = new ManifestDeployer({ client, dir, log: () => undefined });
+    const r = await restarted.sync();
+    assert.equal(r.applied.get("four.yaml"), 1);
+    assert.equal(((await client.get(resources.configmaps, "restored", { namespace: "default" })) as ConfigMap).data?.v, "file");
+    assert.deepEqual(r.deleted.map((o) => o.name), ["orphaned"]);
+    assert.equal(await exists(client, resources.configmaps, "orphaned", "default"), undefined);
+  });
+
   it("applies a file dropped into the watched directory, and a custom resource after its CRD in the same file", async () => {
     const ac = new AbortController();
     const running = deployer.start(ac.signal);
