@@ -9,6 +9,7 @@ import { X509Certificate } from "node:crypto";
 import { FakeClock } from "../client/index.js";
 import { apiserverRegistry } from "../apiserver/index.js";
 import { CertificateRenewer, notAfterOf, type ManagedCertificate } from "./cert-renewal.js";
+import { parseServerFlags } from "./main.js";
 import { ensurePki, issueClientCertificate, issueServingCertificate, subjectAltNames, writeCertKeyPair, type CertKeyPair, type Pki } from "./pki.js";
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -116,5 +117,17 @@ describe("CertificateRenewer", () => {
     const results = await renewer.check();
     assert.deepEqual(results.map((r) => [r.name, r.renewed]), [["ok", true]]);
     assert.ok(lines.some((l) => l.startsWith("certificates: renewing broken:")));
+  });
+});
+
+describe("--certificate-renew-before", () => {
+  const env = { isRoot: false, home: "/tmp/certrenew-home" };
+  it("sets the renewal threshold; the default is left to the renewer (90 days)", () => {
+    assert.equal(parseServerFlags(["--certificate-renew-before", "720h"], env).certificateRenewBeforeMs, 30 * dayMs);
+    assert.equal(parseServerFlags([], env).certificateRenewBeforeMs, undefined);
+  });
+  it("refuses what is not a positive duration", () => {
+    assert.throws(() => parseServerFlags(["--certificate-renew-before", "90d"], env), /--certificate-renew-before: "90d" is not a duration like 2160h/);
+    assert.throws(() => parseServerFlags(["--certificate-renew-before", "0"], env), /is not a duration/);
   });
 });

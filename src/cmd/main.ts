@@ -56,6 +56,8 @@ Server flags:
   --proxy-mode nftables|iptables|ipvs|userspace   how the local agent's service proxy programs the node (default nftables;
                             ipvs needs the kernel's ip_vs and ipvsadm)
   --node-monitor-grace-period DURATION   silence after which a node is NotReady (default 50s)
+  --certificate-renew-before DURATION    renew certificates in DATA_DIR/pki with less than this left, at start and
+                            hourly while running, without a restart (default 2160h: 90 days, as k3s)
   --terminated-pod-gc-threshold N        terminated pods kept before the oldest are deleted (default 12500)
   --service-cluster-ip-range CIDR        Service ClusterIPs (default 10.43.0.0/16; .1 is the kubernetes Service, .10 kube-dns)
   --service-node-port-range RANGE        Service NodePorts (default 30000-32767)
@@ -152,6 +154,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "disable-agent": { type: "boolean", default: false },
       "proxy-mode": { type: "string" },
       "node-monitor-grace-period": { type: "string" },
+      "certificate-renew-before": { type: "string" },
       "terminated-pod-gc-threshold": { type: "string" },
       "service-cluster-ip-range": { type: "string" },
       "cluster-cidr": { type: "string" },
@@ -196,6 +199,12 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
     const ms = parseDurationMs(grace);
     if (ms === undefined || ms <= 0) throw new UsageError(`--node-monitor-grace-period: "${grace}" is not a duration like 40s or 1m`);
     options.nodeMonitorGracePeriodMs = ms;
+  }
+  const renewBefore = values["certificate-renew-before"];
+  if (renewBefore !== undefined) {
+    const ms = parseDurationMs(renewBefore);
+    if (ms === undefined || ms <= 0) throw new UsageError(`--certificate-renew-before: "${renewBefore}" is not a duration like 2160h`);
+    options.certificateRenewBeforeMs = ms;
   }
   const gcThreshold = values["terminated-pod-gc-threshold"];
   if (gcThreshold !== undefined) {

@@ -17,6 +17,8 @@ import { join } from "node:path";
  * `ensurePki` creates what is missing and reuses what is there. A leaf certificate is
  * issued again (by the same CA) when it is within 30 days of expiry or, for the serving
  * certificate, when it lacks a name the current flags need. Keys are written 0600.
+ * While the server runs, cert-renewal.ts renews them earlier (90 days by default) and
+ * puts the new ones to use without a restart.
  * Keys are ECDSA P-256, signatures ECDSA with SHA-256.
  *
  *   const pki = await ensurePki(join(dataDir, "pki"), { bindAddress: "127.0.0.1" });
