@@ -3,7 +3,7 @@
 // Needs root and the node packages (containerd runc containernetworking-plugins
 // busybox-static iptables); skipped with the reason otherwise.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { get } from "node:http";
 import { tmpdir } from "node:os";
@@ -13,66 +13,18 @@ import type { Pod } from "../../src/api/index.js";
 import { Client, httpTransport, loadKubeconfig, resource } from "../../src/client/index.js";
 import { buildOciArchive, busyboxLayer, findBusybox } from "../../src/kubelet/images/index.js";
 import { checkNodePrerequisites, findExecutable } from "../../src/kubelet/runtime/index.js";
-import { freePort, k8tsBin, kubectl, run } from "../harness/index.js";
+import { freePort, kubectl, run, waitFor as waitUntil, startAgentServer, type AgentServer } from "../harness/index.js";
 
 const pods = resource<Pod>("", "v1", "pods", "Pod", true);
 const image = "k8ts.local/busybox:latest";
 const missing = process.getuid?.() !== 0 ? "needs root" : checkNodePrerequisites();
 
-interface Server {
-  proc: ChildProcess;
-  dataDir: string;
-  port: number;
-  kubeconfig: string;
-  log: string[];
+/** `k8ts server` with its agent on real containerd (kubelet port: a free one). */
+function startServer(dataDir: string, port: number): Promise<AgentServer> {
+  return startAgentServer({ dataDir, port, args: ["--advertise-address", "127.0.0.1", "--disable-cluster-dns"] });
 }
 
-async function startServer(dataDir: string, port: number): Promise<Server> {
-  const log: string[] = [];
-  const proc = spawn(process.execPath, [k8tsBin, "server", "--data-dir", dataDir, "--https-listen-port", String(port), "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--disable-cluster-dns"], { stdio: ["ignore", "pipe", "pipe"] });
-  const s: Server = { proc, dataDir, port, kubeconfig: join(dataDir, "kubeconfig.yaml"), log };
-  await new Promise<void>((resolve, fail) => {
-    // A server whose agent did not start keeps running: end it, or it outlives the test run.
-    const reject = (err: Error) => {
-      if (proc.exitCode === null) proc.kill("SIGKILL");
-      fail(err);
-    };
-    const onLine = (buf: Buffer) => {
-      for (const line of buf.toString().split("\n")) {
-        if (line) log.push(line);
-        if (line.includes("registered, pod CIDR")) resolve();
-        if (line.startsWith("agent: not started")) reject(new Error(line));
-      }
-    };
-    proc.stdout?.on("data", onLine);
-    proc.stderr?.on("data", onLine);
-    proc.once("exit", (code) => reject(new Error(`k8ts server exited ${code}: ${log.join("\n")}`)));
-    setTimeout(() => reject(new Error(`agent did not register in 90s: ${log.join("\n")}`)), 90_000).unref();
-  });
-  return s;
-}
-
-async function stopServer(s: Server, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  if (s.proc.exitCode !== null) return;
-  const exited = new Promise((r) => s.proc.once("exit", r));
-  s.proc.kill(signal);
-  await exited;
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
+const waitFor = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, check, timeoutMs);
 
 function httpGet(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -125,7 +77,7 @@ async function pushBusybox(dir: string, ref: string, mark: string): Promise<void
 }
 
 describe("kubelet end to end (real containerd)", { skip: missing ? `${missing}` : false, timeout: 600_000 }, () => {
-  let server: Server;
+  let server: AgentServer;
   let client: Client;
   let close: () => void = () => undefined;
   const apply = async (yaml: string) => {
@@ -147,7 +99,7 @@ describe("kubelet end to end (real containerd)", { skip: missing ? `${missing}` 
     if (!server) return;
     await kubectl(server, ["delete", "pods,deployments,jobs,configmaps", "--all", "--grace-period=1", "--wait=true"], { timeoutMs: 120_000 }).catch(() => undefined);
     close();
-    await stopServer(server);
+    await server.stop();
     await rm(server.dataDir, { recursive: true, force: true }).catch(() => undefined);
     // The CNI bridge plugin leaves its bridge behind; remove it unless another containerd still runs pods.
     const others = await new Promise<string>((resolve) => {
@@ -471,7 +423,7 @@ spec:
       return p.status?.phase === "Running" ? p : undefined;
     });
     close();
-    await stopServer(server, "SIGKILL");
+    await server.stop("SIGKILL");
     server = await startServer(server.dataDir, server.port);
     const transport = httpTransport(await loadKubeconfig(server.kubeconfig));
     client = new Client({ transport });

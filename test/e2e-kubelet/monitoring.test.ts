@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { freePort, k8tsBin, kubectl } from "../harness/index.js";
+import { freePort, k8tsBin, kubectl, waitFor as waitUntil } from "../harness/index.js";
 
 const image = "k8ts.local/busybox:latest";
 const missing = process.getuid?.() !== 0 ? "needs root" : checkNodePrerequisites();
@@ -54,20 +54,7 @@ async function startServer(dataDir: string): Promise<Server> {
   return s;
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000, everyMs = 1000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
+const waitFor = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000, everyMs = 1000) => waitUntil(what, check, timeoutMs, everyMs);
 
 function httpJson(url: string): Promise<unknown> {
   return new Promise((resolve, reject) => {

@@ -11,25 +11,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { decodeJwt } from "jose";
 import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { freePort, k8tsBin, kubectl } from "../harness/index.js";
+import { freePort, k8tsBin, kubectl, waitFor } from "../harness/index.js";
 
 const image = "k8ts.local/busybox:latest";
 const missing = process.getuid?.() !== 0 ? "needs root" : checkNodePrerequisites();
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 describe("projected service-account token (real containerd)", { skip: missing ? `${missing}` : false, timeout: 300_000 }, () => {
   let proc: ChildProcess;

@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import type { Pod } from "../../src/api/index.js";
 import { Client, httpTransport, loadKubeconfig, resource } from "../../src/client/index.js";
 import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { freePort, k8tsBin, kubectl, kubectlBin, run } from "../harness/index.js";
+import { freePort, k8tsBin, kubectl, kubectlBin, run, waitFor as waitUntil } from "../harness/index.js";
 
 const pods = resource<Pod>("", "v1", "pods", "Pod", true);
 const image = "k8ts.local/busybox:latest";
@@ -47,20 +47,7 @@ async function startServer(dataDir: string): Promise<Server> {
   return s;
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
+const waitFor = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, check, timeoutMs);
 
 function httpGet(url: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@
 // same time whose nftables-mode proxies own `table ip k8ts-proxy` in this namespace.
 // Needs root and the node packages; skipped with the reason otherwise.
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { get } from "node:http";
 import { createServer } from "node:net";
@@ -19,7 +19,7 @@ import type { EndpointSlice, Node, Pod, Service } from "../../src/api/index.js";
 import { Client, httpTransport, loadKubeconfig, resource } from "../../src/client/index.js";
 import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
 import { cleanupProxy } from "../../src/proxy/index.js";
-import { freePort, k8tsBin, kubectl } from "../harness/index.js";
+import { freePort, kubectl, waitFor, startAgentServer, type AgentServer } from "../harness/index.js";
 
 const services = resource<Service>("", "v1", "services", "Service", true);
 const nodes = resource<Node>("", "v1", "nodes", "Node", false);
@@ -42,53 +42,9 @@ function removeAdvertiseAddress(): void {
   spawnSync("ip", ["addr", "del", `${advertiseAddress}/32`, "dev", "lo"], { stdio: "ignore" });
 }
 
-interface Server {
-  proc: ChildProcess;
-  dataDir: string;
-  port: number;
-  kubeconfig: string;
-  log: string[];
-}
-
-async function startServer(dataDir: string, port: number): Promise<Server> {
-  const log: string[] = [];
-  const args = [k8tsBin, "server", "--data-dir", dataDir, "--https-listen-port", String(port), "--bind-address", "127.0.0.1", "--advertise-address", advertiseAddress, "--cluster-dns-port", "0", "--kubelet-port", "0", "--proxy-mode", "iptables"];
-  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const s: Server = { proc, dataDir, port, kubeconfig: join(dataDir, "kubeconfig.yaml"), log };
-  const ready = new Promise<void>((resolve, reject) => {
-    const onLine = (buf: Buffer) => {
-      for (const line of buf.toString().split("\n")) {
-        if (line) log.push(line);
-        if (line.includes("registered, pod CIDR")) resolve();
-        if (line.startsWith("agent: not started")) reject(new Error(line));
-      }
-    };
-    proc.stdout?.on("data", onLine);
-    proc.stderr?.on("data", onLine);
-    proc.once("exit", (code) => reject(new Error(`k8ts server exited ${code}: ${log.join("\n")}`)));
-    setTimeout(() => reject(new Error(`agent did not register in 90s: ${log.join("\n")}`)), 90_000).unref();
-  });
-  // A server that did not come up is stopped here: the suite's after() only knows started ones.
-  await ready.catch((err: unknown) => {
-    if (proc.exitCode === null) proc.kill("SIGTERM");
-    throw err;
-  });
-  return s;
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+/** `k8ts server` with its agent, the proxy in iptables mode, the cluster DNS on a free port at the test's address. */
+function startServer(dataDir: string, port: number): Promise<AgentServer> {
+  return startAgentServer({ dataDir, port, args: ["--advertise-address", advertiseAddress, "--cluster-dns-port", "0", "--proxy-mode", "iptables"] });
 }
 
 /** The first bytes a Node TLS client sends: a real ClientHello, to replay from a pod that has no TLS client. */
@@ -120,7 +76,7 @@ function httpGet(url: string): Promise<string> {
 }
 
 describe("Services through the service proxy on real containers", { skip: missing || false }, () => {
-  let server: Server;
+  let server: AgentServer;
   let client: Client;
   let close = () => undefined as void;
   let clusterIP = "";

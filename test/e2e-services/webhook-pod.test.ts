@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
 import { ensurePki, issueServingCertificate } from "../../src/cmd/pki.js";
 import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { NODE_IMAGE, freePort, k8tsBin, kubectl, nodeBinaryInImage, startAgentServer, writeNodeImageArchive, type AgentServer } from "../harness/index.js";
+import { NODE_IMAGE, freePort, k8tsBin, kubectl, nodeBinaryInImage, startAgentServer, writeNodeImageArchive, type AgentServer, waitFor } from "../harness/index.js";
 
 const missing = process.getuid?.() !== 0 ? "needs root" : checkNodePrerequisites();
 
@@ -34,20 +34,6 @@ https.createServer(tls, (req, res) => {
 }).listen(8443, () => console.log("listening"));
 `;
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 describe("a validating webhook served by a pod through its Service", { skip: missing || false }, () => {
   let server: AgentServer;

@@ -13,18 +13,18 @@ export interface AgentServer {
   port: number;
   kubeconfig: string;
   log: string[];
-  /** SIGTERM, and resolves once the process exited. */
-  stop(): Promise<void>;
+  /** Sends `signal` (default SIGTERM) and resolves once the process exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function startAgentServer(options: { dataDir: string; port: number; args?: string[]; timeoutMs?: number }): Promise<AgentServer> {
   const log: string[] = [];
   const args = [k8tsBin, "server", "--data-dir", options.dataDir, "--https-listen-port", String(options.port), "--bind-address", "127.0.0.1", "--kubelet-port", "0", ...(options.args ?? [])];
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((r) => proc.once("exit", r));
-    proc.kill("SIGTERM");
+    proc.kill(signal);
     await exited;
   };
   const server: AgentServer = { proc, dataDir: options.dataDir, port: options.port, kubeconfig: join(options.dataDir, "kubeconfig.yaml"), log, stop };

@@ -11,3 +11,4 @@ export type { WebhookServer, WebhookHandler } from "./webhook-server.js";
 export { startAgentServer } from "./agent-server.js";
 export type { AgentServer } from "./agent-server.js";
 export { writeNodeImageArchive, NODE_IMAGE, nodeBinaryInImage } from "./node-image.js";
+export { waitFor } from "./wait.js";
