@@ -40,10 +40,24 @@ export function defaultHelmImage(): string {
 export async function startDeploy(options: StartDeployOptions): Promise<void> {
   const { client, signal, log } = options;
   setMaxListeners(0, signal);
-  for (const crd of [addonCrd(), helmChartCrd()]) {
-    await client.patch(crdsRes, crd.metadata.name ?? "", crd, { type: "apply", fieldManager: "k8ts", force: true, signal });
+  // A store that is not ready yet (etcd starting) only delays this: retried every 5 s.
+  for (;;) {
+    try {
+      for (const crd of [addonCrd(), helmChartCrd()]) {
+        await client.patch(crdsRes, crd.metadata.name ?? "", crd, { type: "apply", fieldManager: "k8ts", force: true, signal });
+      }
+      await waitServed(client, ["/apis/k3s.cattle.io/v1", "/apis/helm.cattle.io/v1"], signal);
+      break;
+    } catch (err) {
+      if (signal.aborted) return;
+      log(`manifests: registering the Addon and HelmChart CRDs: ${err instanceof Error ? err.message : String(err)}; retrying in 5 s`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 5000);
+        signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
+      });
+      if (signal.aborted) return;
+    }
   }
-  await waitServed(client, ["/apis/k3s.cattle.io/v1", "/apis/helm.cattle.io/v1"], signal);
   const image = defaultHelmImage();
   const informers = new InformerFactory({ client, onError: (err) => log(`helm-controller: ${err instanceof Error ? err.message : String(err)}`) });
   const helm = new HelmChartController({ client, informers, image, onError: (key, err) => log(`helm-controller: ${key}: ${err instanceof Error ? err.message : String(err)}`) });
