@@ -46,8 +46,9 @@ describe("k8ts uninstall", { skip: missing || false }, () => {
     assert.equal(ready.code, 0, ready.stderr);
     const mounts = () => readFileSync("/proc/mounts", "utf8").split("\n").filter((l) => l.split(" ")[1]?.startsWith(dataDir));
     assert.ok(mounts().length > 0, "the pod's tmpfs and containerd's mounts are under the data dir");
-    // The proxy has programmed the Service before the server stops.
-    for (let i = 0; i < 50 && !/k8ts-proxy/.test(spawnSync("nft", ["list", "tables"], { encoding: "utf8" }).stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    // The proxy has programmed the Service (and the network policy enforcer its table) before the server stops.
+    for (let i = 0; i < 50 && !/k8ts-proxy[^]*k8ts-netpol|k8ts-netpol[^]*k8ts-proxy/.test(spawnSync("nft", ["list", "tables"], { encoding: "utf8" }).stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(spawnSync("nft", ["list", "tables"], { encoding: "utf8" }).stdout, /table inet k8ts-netpol/);
     const refused = spawnSync(process.execPath, [k8tsBin, "uninstall", "--data-dir", dataDir], { encoding: "utf8" });
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /k8ts is still running with this data dir \(pid \d+\): stop it first/);
@@ -64,7 +65,7 @@ describe("k8ts uninstall", { skip: missing || false }, () => {
     assert.equal(containerds, "", "no containerd of this data dir");
     const shims = spawnSync("pgrep", ["-f", `containerd-shim.*${dataDir}`], { encoding: "utf8" }).stdout.trim();
     assert.equal(shims, "", "no shim of this data dir");
-    assert.doesNotMatch(spawnSync("nft", ["list", "ruleset"], { encoding: "utf8" }).stdout, /k8ts-proxy/);
+    assert.doesNotMatch(spawnSync("nft", ["list", "ruleset"], { encoding: "utf8" }).stdout, /k8ts-proxy|k8ts-netpol/);
     assert.doesNotMatch(spawnSync("iptables-save", [], { encoding: "utf8" }).stdout, /K8TS|name: \\"k8ts\\"/);
     assert.notEqual(spawnSync("ip", ["link", "show", "k8ts0"]).status, 0, "no CNI bridge");
     assert.ok(existsSync(join(dataDir, "kubeconfig.yaml")), "the data dir stays without --delete-data");
