@@ -7,8 +7,8 @@ import { startKubeletServer, type RunningKubeletServer } from "./server/index.js
 import type { Registry } from "prom-client";
 import { SummaryService, criStatsProvider } from "./stats/index.js";
 import { agentMetrics } from "./agent-metrics.js";
-import { startPodNetwork, type NetworkBackend } from "./network/index.js";
-import { CriRuntime, ManagedContainerd, MissingPrerequisitesError, checkNodePrerequisites, containerdPaths, writeCniConfig } from "./runtime/index.js";
+import { startMasquerade, startPodNetwork, type NetworkBackend } from "./network/index.js";
+import { CriRuntime, ManagedContainerd, MissingPrerequisitesError, checkNodePrerequisites, containerdPaths, findExecutable, writeCniConfig } from "./runtime/index.js";
 
 export interface NodeAgentProcessOptions {
   client: Client;
@@ -72,6 +72,7 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
 
   const cniConfDir = containerdPaths(nodeDir).cniConfDir;
   let kubelet: RunningKubelet | undefined;
+  let masquerade = false;
   let server: RunningKubeletServer | undefined;
   if (options.server) {
     server = await startKubeletServer({
@@ -98,10 +99,18 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
     nodeIP: options.nodeIP,
     logRoot: "/var/log/pods",
     kubeletPort: server?.port,
-    onRegistered: (node) => {
+    onRegistered: async (node) => {
       const podCidr = node.spec?.podCIDR;
       if (!podCidr) throw new Error(`node ${options.nodeName} has no spec.podCIDR`);
-      writeCniConfig({ confDir: cniConfDir, podCidr, ipamDataDir: join(nodeDir, "cni", "ipam") });
+      // Pods keep their IPs towards other nodes' pods: the agent masquerades only traffic
+      // leaving the pod CIDRs (nftables), before the first pod starts; without nft, the bridge plugin does.
+      if ((options.networkBackend ?? "auto") !== "none" && findExecutable("nft")) {
+        masquerade = await startMasquerade(podCidr).then(
+          () => true,
+          (err: unknown) => (log(`agent: pod masquerade not in nftables, the CNI bridge masquerades: ${err instanceof Error ? err.message : String(err)}`), false),
+        );
+      }
+      writeCniConfig({ confDir: cniConfDir, podCidr, ipamDataDir: join(nodeDir, "cni", "ipam"), ipMasq: !masquerade });
       log(`agent: node ${options.nodeName} registered, pod CIDR ${podCidr}`);
     },
     onError: (err) => log(`agent: ${err instanceof Error ? err.message : String(err)}`),
@@ -110,7 +119,7 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
     throw err;
   });
   const running = kubelet;
-  const network = startPodNetwork({ client: options.client, nodeName: options.nodeName, backend: options.networkBackend, signal: options.signal, log });
+  const network = startPodNetwork({ client: options.client, nodeName: options.nodeName, backend: options.networkBackend, masquerade, signal: options.signal, log });
   const done = Promise.all([running.done, network.done]).then(() => undefined).finally(async () => {
     await server?.close();
     runtime.close();

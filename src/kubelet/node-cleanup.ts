@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { CriRuntime, ManagedContainerd, containerdPaths, findExecutable } from "./runtime/index.js";
+import { cleanupPodNetwork } from "./network/index.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -52,6 +53,8 @@ export async function removeNodeState(dataDir: string, log: (line: string) => vo
   report.unmounted = await unmountUnder(dataDir);
   report.bridgeRemoved = (await run("ip", ["link", "del", cniBridge])).ok;
   report.cniRulesRemoved = await removeCniNatRules();
+  // The pod network: routes to other nodes (proto 75), k8ts.vxlan, the masquerade table.
+  await cleanupPodNetwork();
   return report;
 }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Node } from "../../api/index.js";
-import { commandLine, networkCommands, planPodNetwork, vtepMacOf, type NetworkBackend, type NetworkPlan } from "./plan.js";
+import { commandLine, masqueradeRuleset, networkCommands, planPodNetwork, vtepMacOf, type NetworkBackend, type NetworkPlan } from "./plan.js";
 
 function golden(name: string, got: string): void {
   const path = fileURLToPath(new URL(`./testdata/${name}`, import.meta.url)).replace(`${sep}dist${sep}src${sep}`, `${sep}src${sep}`);
@@ -77,5 +77,11 @@ describe("networkCommands (golden)", () => {
   });
   it("nothing changed: no commands", () => {
     assert.deepEqual(networkCommands(plan([a, b, c]), plan([a, b, c])), []);
+  });
+});
+
+describe("masqueradeRuleset (golden)", () => {
+  it("masquerades the node's pods only towards non-pod destinations, replacing the table in one transaction", () => {
+    golden("masquerade.nft", masqueradeRuleset("10.42.0.0/24", ["10.42.2.0/24", "10.42.0.0/24", "10.42.1.0/24"]));
   });
 });

@@ -95,8 +95,10 @@ export function planPodNetwork(options: { self: PeerNode; nodes: Node[]; backend
 
 /** One command: the program ("ip" or "bridge") and its arguments. */
 export interface NetCommand {
-  cmd: "ip" | "bridge";
+  cmd: "ip" | "bridge" | "nft";
   args: string[];
+  /** Standard input (`nft -f -`). */
+  stdin?: string;
 }
 
 const ip = (...args: string[]): NetCommand => ({ cmd: "ip", args });
@@ -158,4 +160,33 @@ export function networkCommands(plan: NetworkPlan, applied: NetworkPlan | undefi
 /** A command as one shell line (golden files, logs). */
 export function commandLine(c: NetCommand): string {
   return [c.cmd, ...c.args].join(" ");
+}
+
+/** The nftables table with the pods' masquerade (instead of the CNI bridge plugin's ipMasq). */
+export const natTable = "k8ts-podnet";
+
+/**
+ * The masquerade of this node's pods, as one `nft -f` transaction: traffic from the node's
+ * pod CIDR to anything but a pod CIDR is masqueraded, pod-to-pod traffic between nodes
+ * keeps its pod source IP (flannel's `ip-masq` rules: pkg/ip/iptables.go MasqRules), so
+ * the receiving pod and NetworkPolicy see the real client.
+ */
+export function masqueradeRuleset(podCIDR: string, podCIDRs: string[]): string {
+  const all = [...new Set([podCIDR, ...podCIDRs])].sort();
+  return [
+    `table ip ${natTable}`,
+    `delete table ip ${natTable}`,
+    `table ip ${natTable} {`,
+    "  set pod-cidrs {",
+    "    type ipv4_addr",
+    "    flags interval",
+    `    elements = { ${all.join(", ")} }`,
+    "  }",
+    "  chain postrouting {",
+    "    type nat hook postrouting priority srcnat; policy accept;",
+    `    ip saddr ${podCIDR} ip daddr != @pod-cidrs ip daddr != 224.0.0.0/4 masquerade`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
 }

@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import type { Node } from "../../api/index.js";
 import { InformerFactory, resource, type Client, type Informer } from "../../client/index.js";
-import { commandLine, networkCommands, peerOf, planPodNetwork, routeProtocol, vxlanDevice, type NetCommand, type NetworkBackend, type NetworkPlan } from "./plan.js";
+import { commandLine, masqueradeRuleset, natTable, networkCommands, peerOf, planPodNetwork, routeProtocol, vxlanDevice, type NetCommand, type NetworkBackend, type NetworkPlan } from "./plan.js";
 
 const nodes = resource<Node>("", "v1", "nodes", "Node", false);
 const run = promisify(execFile);
@@ -15,6 +15,11 @@ export interface PodNetworkOptions {
   signal: AbortSignal;
   /** Runs one command (tests record them); default: execFile. */
   exec?: (c: NetCommand) => Promise<void>;
+  /**
+   * Masquerade the node's pods to non-pod destinations in nftables (table ip k8ts-podnet),
+   * keeping pod source IPs between nodes; set when the CNI config has ipMasq off.
+   */
+  masquerade?: boolean;
   /** Whether `ip` is directly reachable on a link (no gateway); default `ip -j route get`. */
   onLink?: (ip: string) => Promise<boolean>;
   log?: (line: string) => void;
@@ -27,7 +32,35 @@ export interface RunningPodNetwork {
 }
 
 async function execCommand(c: NetCommand): Promise<void> {
-  await run(c.cmd, c.args);
+  if (c.stdin === undefined) {
+    await run(c.cmd, c.args);
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(c.cmd, c.args, { stdio: ["pipe", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${commandLine(c)}: ${err.trim()}`))));
+    child.stdin.end(c.stdin);
+  });
+}
+
+/** The masquerade ruleset for `podCIDR` among `podCIDRs`, applied with `nft -f -`. */
+export function masqueradeCommand(podCIDR: string, podCIDRs: string[]): NetCommand {
+  return { cmd: "nft", args: ["-f", "-"], stdin: masqueradeRuleset(podCIDR, podCIDRs) };
+}
+
+/** Applies the masquerade for the node's own CIDR alone, before its first pod starts (the reconciler adds the peers). */
+export async function startMasquerade(podCIDR: string): Promise<void> {
+  await execCommand(masqueradeCommand(podCIDR, [podCIDR]));
+}
+
+/** Removes what the pod network programmed on this machine (k8ts uninstall): routes, the VXLAN device, the masquerade table. */
+export async function cleanupPodNetwork(): Promise<void> {
+  await run("ip", ["route", "flush", "proto", String(routeProtocol)]).catch(() => undefined);
+  await run("ip", ["link", "del", vxlanDevice]).catch(() => undefined);
+  await run("nft", ["delete", "table", "ip", natTable]).catch(() => undefined);
 }
 
 /** True when the kernel routes to `ip` without a gateway (the peer shares a link with this node). */
@@ -51,6 +84,7 @@ export function startPodNetwork(options: PodNetworkOptions): RunningPodNetwork {
   const informers = new InformerFactory({ client: options.client });
   const informer: Informer<Node> = informers.informer(nodes);
   let applied: NetworkPlan | undefined;
+  let masqueraded = "";
   let dirty = true;
   let wake: (() => void) | undefined;
   const poke = (): void => {
@@ -70,6 +104,14 @@ export function startPodNetwork(options: PodNetworkOptions): RunningPodNetwork {
       if (p && p.name !== self.name && !onLinkCache.has(p.ip)) onLinkCache.set(p.ip, await onLinkOf(p.ip).catch(() => false));
     }
     const plan = planPodNetwork({ self, nodes: all, backend, onLink: (ip) => onLinkCache.get(ip) ?? false });
+    if (options.masquerade) {
+      const cidrs = [...new Set(all.map((n) => n.spec?.podCIDR).filter((c): c is string => !!c))].sort();
+      const masq = masqueradeCommand(self.podCIDR, cidrs);
+      if (masq.stdin !== masqueraded) {
+        await exec(masq);
+        masqueraded = masq.stdin ?? "";
+      }
+    }
     if (!applied) {
       // Start from a clean slate: what an earlier run programmed may name nodes that are gone.
       await exec({ cmd: "ip", args: ["route", "flush", "proto", String(routeProtocol)] }).catch(() => undefined);

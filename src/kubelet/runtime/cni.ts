@@ -19,6 +19,8 @@ export interface CniConfigOptions {
   name?: string;
   /** MTU of the bridge and veths (default: the plugin's). */
   mtu?: number;
+  /** The bridge plugin masquerades traffic leaving the pod CIDR (default true); false when the agent's pod network masquerades instead (keeping pod IPs between nodes). */
+  ipMasq?: boolean;
 }
 
 export const CNI_CONFLIST_FILE = "10-k8ts.conflist";
@@ -35,7 +37,7 @@ export function cniConflist(opts: CniConfigOptions): Record<string, unknown> {
         type: "bridge",
         bridge,
         isGateway: true,
-        ipMasq: true,
+        ipMasq: opts.ipMasq ?? true,
         hairpinMode: true,
         ...(opts.mtu ? { mtu: opts.mtu } : {}),
         ipam: {
