@@ -11,7 +11,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { issueClientCertificate, issueServingCertificate, readCertKeyPair, subjectAltNames, writeCertKeyPair } from "./pki.js";
+import { advertiseAddressFor } from "../apiserver/index.js";
+import { ensurePki, issueClientCertificate, issueServingCertificate, readCertKeyPair, servingSans, subjectAltNames, writeCertKeyPair } from "./pki.js";
 import { startServer, type RunningServer } from "./server.js";
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -123,5 +124,39 @@ describe("k8ts server renews its certificates while running", () => {
     assert.ok(events.every((e) => e.type === "Normal" && e.involvedObject.kind === "Node"));
     assert.ok(events.some((e) => /^Certificate apiserver renewed/.test(e.message)));
     assert.ok(events.some((e) => /^Certificate admin renewed/.test(e.message)));
+  });
+});
+
+describe("k8ts server renews certificates near expiry when it starts", () => {
+  let dir: string;
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("renews one 10 days from expiry and one 60 days from expiry, and announces both", async () => {
+    dir = await mkdtemp(join(tmpdir(), "certrenew-start-"));
+    const options = { dataDir: dir, bindAddress: "127.0.0.1", port: 0, store: "memory" as const, disableAgent: true, log: () => undefined };
+    // The PKI of an earlier run, a year on.
+    const pkiDir = join(dir, "pki");
+    const { ca } = await ensurePki(pkiDir, { bindAddress: "127.0.0.1" });
+    const sans = servingSans({ bindAddress: "127.0.0.1", extraSans: [advertiseAddressFor("127.0.0.1"), "10.43.0.1"] });
+    await writeCertKeyPair(pkiDir, "apiserver", await issueServingCertificate(ca, { commonName: "kube-apiserver", sans, now: new Date(Date.now() - 355 * dayMs) }));
+    await writeCertKeyPair(pkiDir, "admin", await issueClientCertificate(ca, { commonName: "kubernetes-admin", organizations: ["system:masters"], now: new Date(Date.now() - 305 * dayMs) }));
+    const server = await startServer(options);
+    try {
+      const creds = await adminCredentials(server.kubeconfigPath);
+      const presented = await peerCertificate(server.url, creds.ca);
+      presented.close();
+      assert.ok(Date.parse(new X509Certificate(presented.cert.raw).validTo) > Date.now() + 360 * dayMs, "a fresh serving certificate from the first connection");
+      const events = await eventually("CertificateRenewed events", async () => {
+        const r = await get(`${server.url}/api/v1/namespaces/default/events`, await adminCredentials(server.kubeconfigPath));
+        const items = (JSON.parse(r.body) as { items: Array<{ reason: string; message: string }> }).items.filter((e) => e.reason === "CertificateRenewed");
+        return items.length >= 2 ? items : undefined;
+      });
+      assert.ok(events.some((e) => /^Certificate apiserver renewed/.test(e.message)), JSON.stringify(events));
+      assert.ok(events.some((e) => /^Certificate admin renewed/.test(e.message)), JSON.stringify(events));
+      const admin = new X509Certificate((await adminCredentials(server.kubeconfigPath)).cert);
+      assert.ok(Date.parse(admin.validTo) > Date.now() + 360 * dayMs, "the kubeconfig has the renewed admin certificate");
+    } finally {
+      await server.close();
+    }
   });
 });

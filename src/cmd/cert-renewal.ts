@@ -125,6 +125,22 @@ export class CertificateRenewer {
     return results;
   }
 
+  /**
+   * Reports certificates the start-up already issued again (ensurePki: expired or within
+   * 30 days): counted and announced like the renewals here.
+   */
+  announce(renewed: ReadonlyArray<{ name: string; previousNotAfter: Date }>, current: (name: string) => string | undefined): void {
+    for (const r of renewed) {
+      const pem = current(r.name);
+      if (!pem) continue;
+      const next = notAfterOf(pem);
+      certificateRenewals.inc({ name: r.name, result: "success" });
+      const message = `Certificate ${r.name} renewed: it expired ${r.previousNotAfter.toISOString()}, the new one expires ${next.toISOString()}`;
+      this.log(`certificates: ${message}`);
+      this.options.events?.recorder.event(this.options.events.object, "Normal", "CertificateRenewed", message);
+    }
+  }
+
   /** Checks now, then every checkIntervalMs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {

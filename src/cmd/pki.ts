@@ -49,6 +49,8 @@ export interface Pki {
   ca: CertificateAuthority;
   serving: CertKeyPair;
   admin: CertKeyPair;
+  /** Certificates that were there but issued again by this call (near expiry, expired, names missing), with their old expiry. */
+  renewed: Array<{ name: string; previousNotAfter: Date }>;
 }
 
 export interface EnsurePkiOptions {
@@ -87,20 +89,23 @@ export async function ensurePki(dir: string, options: EnsurePkiOptions): Promise
     await writePair(dir, "ca", ca);
   }
 
+  const renewed: Pki["renewed"] = [];
   const sans = servingSans(options);
   let serving = await readPair(dir, "apiserver");
   if (!serving || !(await leafIsUsable(serving, ca, now)) || !hasSans(serving.cert, sans)) {
+    if (serving) renewed.push({ name: "apiserver", previousNotAfter: new x509.X509Certificate(serving.cert).notAfter });
     serving = await issueCertificate(ca, { commonName: "kube-apiserver", sans, usage: "server", now });
     await writePair(dir, "apiserver", serving);
   }
 
   let admin = await readPair(dir, "admin");
   if (!admin || !(await leafIsUsable(admin, ca, now))) {
+    if (admin) renewed.push({ name: "admin", previousNotAfter: new x509.X509Certificate(admin.cert).notAfter });
     admin = await issueClientCertificate(ca, { commonName: adminCommonName, organizations: [adminOrganization], now });
     await writePair(dir, "admin", admin);
   }
 
-  return { dir, ca, serving, admin };
+  return { dir, ca, serving, admin, renewed };
 }
 
 export interface ClientCertificateOptions {

@@ -265,6 +265,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       { name: "kubelet", apply: (pair) => setKubeletServing?.(pair) },
     ],
   });
+  renewer.announce(pki.renewed, (name) => (name === "apiserver" ? pki.serving.cert : name === "admin" ? pki.admin.cert : undefined));
   const renewalDone = renewer.run(controllersStop.signal);
 
   let closing: Promise<void> | undefined;
