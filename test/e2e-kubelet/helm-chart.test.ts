@@ -7,6 +7,8 @@
 // Needs root, the node packages and .tools/bin/helm; skipped otherwise.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -60,6 +62,7 @@ describe("manifests and HelmCharts at start-up on real containers", { skip: miss
   let server: AgentServer;
   let dataDir = "";
   let work = "";
+  let chartContent = "";
   const k = (args: string[], stdin?: string) => kubectl(server, args, { stdin, timeoutMs: 180_000 });
 
   before(async () => {
@@ -102,7 +105,7 @@ describe("manifests and HelmCharts at start-up on real containers", { skip: miss
   });
 
   it("installs a HelmChart's chartContent with a helm Job, upgrades it on a values change and uninstalls it on delete", async () => {
-    const chartContent = await packageChart(work);
+    chartContent = await packageChart(work);
     // The agent imports k8ts.local/helm in the background after its start.
     await waitFor("the helm image", async () => (server.log.some((l) => /images: .*k8ts\.local\/helm:v4/.test(l)) ? true : undefined), 120_000).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${server.log.filter((l) => /images|helm/.test(l)).join("\n")}`);
@@ -133,5 +136,38 @@ describe("manifests and HelmCharts at start-up on real containers", { skip: miss
     assert.match(cm.stderr, /NotFound/, cm.stdout);
     const secrets = await k(["-n", "greet", "get", "secrets", "-l", "owner=helm", "-o", "name"]);
     assert.equal(secrets.stdout.trim(), "", "release Secrets left");
+  });
+
+  it("installs a chart from a chart repository (repo, chart, version), served here over HTTP", async () => {
+    assert.ok(chartContent, "the chart was packaged by the previous test");
+    const repoDir = join(work, "repo");
+    mkdirSync(repoDir, { recursive: true });
+    writeFileSync(join(repoDir, "greeter-0.1.0.tgz"), Buffer.from(chartContent, "base64"));
+    const requests: string[] = [];
+    const http = createServer((req, res) => {
+      requests.push(req.url ?? "");
+      const file = join(repoDir, (req.url ?? "/").split("?")[0]?.slice(1) ?? "");
+      if (!existsSync(file) || !file.startsWith(repoDir + "/")) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200).end(readFileSync(file));
+    });
+    await new Promise<void>((r) => http.listen(0, advertiseAddress, r));
+    try {
+      const url = `http://${advertiseAddress}:${(http.address() as AddressInfo).port}`;
+      const indexed = await run(helmBin, ["repo", "index", repoDir, "--url", url], { env: { HOME: work } });
+      assert.equal(indexed.code, 0, indexed.stderr);
+      const applied = await k(["apply", "-f", "-"], stringify({ apiVersion: "helm.cattle.io/v1", kind: "HelmChart", metadata: { name: "from-repo", namespace: "kube-system" }, spec: { repo: url, chart: "greeter", version: "0.1.0", targetNamespace: "default", set: { greeting: "from the repo" } } }));
+      assert.equal(applied.code, 0, applied.stderr);
+      await waitFor("the chart's ConfigMap from the repository", async () => ((await k(["get", "configmap", "from-repo-greeter", "-o", "jsonpath={.data.greeting}"])).stdout === "from the repo" ? true : undefined));
+      assert.ok(requests.includes("/index.yaml") && requests.includes("/greeter-0.1.0.tgz"), requests.join(" "));
+      const deleted = await k(["-n", "kube-system", "delete", "helmchart", "from-repo", "--timeout=150s"]);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      assert.match((await k(["get", "configmap", "from-repo-greeter"])).stderr, /NotFound/);
+    } finally {
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
+    }
   });
 });
