@@ -1,5 +1,5 @@
 // The multi-node pod network on real containers: three nodes on this one machine, each a
-// network namespace made here (a veth to a bridge in the root namespace, 10.98.<n>.0/24)
+// network namespace made here (a veth to a bridge in a switch namespace, 10.98.<n>.0/24)
 // running its own `k8ts agent` and containerd (entered with `nsenter --net`, so the node
 // shares the root mount namespace and its cgroups), joined to one `k8ts server
 // --disable-agent` listening on the bridge. The node IPAM controller gives each node a /24
@@ -11,7 +11,7 @@
 // Needs root and the node packages; skipped with the reason otherwise.
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,16 +42,26 @@ function sh(args: string[]): string {
   return r.stdout;
 }
 
+// The nodes' switch is a bridge in a namespace of its own, so node-to-node traffic never
+// crosses the root namespace, whose netfilter (br_netfilter is on) holds other clusters'
+// rules for the same 10.42.0.0/24 (every single-node k8ts server on this machine has it);
+// the root namespace reaches the switch, and so the server, over one veth (10.98.<n>.1).
+const switchNs = `k8tsm-${id}-sw`;
+
 function makeNetwork(): void {
-  sh(["ip", "link", "add", bridge, "type", "bridge"]);
+  sh(["ip", "netns", "add", switchNs]);
+  sh(["ip", "-n", switchNs, "link", "add", "br0", "type", "bridge"]);
+  sh(["ip", "-n", switchNs, "link", "set", "br0", "up"]);
+  sh(["ip", "link", "add", bridge, "type", "veth", "peer", "name", "up0", "netns", switchNs]);
+  sh(["ip", "-n", switchNs, "link", "set", "up0", "master", "br0", "up"]);
   sh(["ip", "addr", "add", `${gateway}/24`, "dev", bridge]);
   sh(["ip", "link", "set", bridge, "up"]);
   nodeNames.forEach((_, i) => {
     const n = netnsOf(i);
     sh(["ip", "netns", "add", n]);
     sh(["ip", "-n", n, "link", "set", "lo", "up"]);
-    sh(["ip", "link", "add", `${bridge}v${i + 1}`, "type", "veth", "peer", "name", "eth0", "netns", n]);
-    sh(["ip", "link", "set", `${bridge}v${i + 1}`, "master", bridge, "up"]);
+    sh(["ip", "-n", switchNs, "link", "add", `v${i + 1}`, "type", "veth", "peer", "name", "eth0", "netns", n]);
+    sh(["ip", "-n", switchNs, "link", "set", `v${i + 1}`, "master", "br0", "up"]);
     sh(["ip", "-n", n, "addr", "add", `${nodeIPOf(i)}/24`, "dev", "eth0"]);
     sh(["ip", "-n", n, "link", "set", "eth0", "up"]);
     sh(["ip", "-n", n, "route", "add", "default", "via", gateway]);
@@ -60,7 +70,21 @@ function makeNetwork(): void {
 
 function removeNetwork(): void {
   nodeNames.forEach((_, i) => spawnSync("ip", ["netns", "del", netnsOf(i)], { stdio: "ignore" }));
+  spawnSync("ip", ["netns", "del", switchNs], { stdio: "ignore" });
   spawnSync("ip", ["link", "del", bridge], { stdio: "ignore" });
+}
+
+function killAndUnmountUnder(dir: string): void {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(dir)) process.kill(Number(entry), "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+  const mounts = readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" ")[1] ?? "").filter((m) => m.startsWith(dir));
+  for (const m of mounts.sort().reverse()) spawnSync("umount", ["-l", m], { stdio: "ignore" });
 }
 
 interface Proc {
@@ -138,6 +162,7 @@ describe("the pod network across three nodes (network namespaces) on real contai
   const routes = (i: number): string => sh(["ip", "-n", netnsOf(i), "route", "show", "proto", "75"]);
 
   /** Runs `script` in a pod on `node` (restartPolicy Never) and returns what it wrote to its termination log; fails the test when it fails. */
+  let lastClientIP = "";
   const runPod = async (node: string, script: string): Promise<string> => {
     const name = `client-${++runs}`;
     await client.create(podsRes, {
@@ -152,9 +177,12 @@ describe("the pod network across three nodes (network namespaces) on real contai
     });
     const message = pod.status?.containerStatuses?.[0]?.state?.terminated?.message ?? "";
     assert.equal(pod.status?.phase, "Succeeded", `${name} on ${node}: ${script}\n${message}`);
+    lastClientIP = pod.status?.podIP ?? "";
     return message;
   };
 
+  // httpd answers / with its pod name and /cgi-bin/ip with the client address it saw.
+  const webScript = `mkdir -p /www/cgi-bin && hostname > /www/index.html && printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $REMOTE_ADDR\\n' > /www/cgi-bin/ip && chmod +x /www/cgi-bin/ip && exec httpd -f -p 8080 -h /www`;
   const web = (name: string, node: string): Pod => ({
     apiVersion: "v1",
     kind: "Pod",
@@ -162,7 +190,7 @@ describe("the pod network across three nodes (network namespaces) on real contai
     spec: {
       nodeName: node,
       terminationGracePeriodSeconds: 0,
-      containers: [{ name: "httpd", image, imagePullPolicy: "Never", command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"], ports: [{ containerPort: 8080 }] }],
+      containers: [{ name: "httpd", image, imagePullPolicy: "Never", command: ["sh", "-c", webScript], ports: [{ containerPort: 8080 }] }],
     },
   });
 
@@ -193,8 +221,11 @@ describe("the pod network across three nodes (network namespaces) on real contai
       await waitFor("pods gone", async () => ((await client.list(podsRes, { namespace: ns })).items.length === 0 ? true : undefined), 60_000).catch(() => undefined);
     }
     for (const a of agents) await stopProc(a);
+    if (server && server.proc.exitCode !== null) console.log(`k8ts server had exited (${server.proc.exitCode}):\n${server.log.slice(-30).join("\n")}`);
     await stopProc(server);
     closeTransport();
+    // Whatever a failed run left: processes naming the data dir (containerd, shims), mounts under it.
+    if (dataDir) killAndUnmountUnder(dataDir);
     removeNetwork();
     if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
   });
@@ -235,8 +266,14 @@ describe("the pod network across three nodes (network namespaces) on real contai
     // From node 1's own namespace first (node → remote pod), then from a pod (pod → remote pod).
     assert.equal(fromNode(0, `http://${podIPs.get("web-2")}:8080/`), "web-2");
     assert.equal(fromNode(0, `http://${podIPs.get("web-3")}:8080/`), "web-3");
-    const got = await runPod("node-1", `timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/ > /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/ >> /dev/termination-log`);
-    assert.equal(got.trim(), "web-2\nweb-3");
+    const got = await runPod("node-1", `timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/ > /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/ >> /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/cgi-bin/ip >> /dev/termination-log`);
+    const [first, second, seenRaw] = got.trim().split("\n");
+    // busybox httpd listens on a dual-stack socket: REMOTE_ADDR is "[::ffff:a.b.c.d]".
+    const seen = (seenRaw ?? "").replace(/^\[::ffff:(.*)\]$/, "$1");
+    assert.deepEqual([first, second], ["web-2", "web-3"]);
+    // Not masqueraded between nodes: the pod on node 3 sees the client's pod IP.
+    assert.ok(lastClientIP);
+    assert.equal(seen, lastClientIP, `web-3 saw ${seen}, the client pod is ${lastClientIP}`);
   });
 
   it("a ClusterIP Service whose endpoints are all on other nodes answers from both", async () => {
