@@ -21,7 +21,10 @@ export class IpvsBackend implements ProxyBackend {
     this.prev = undefined;
     if (full) {
       await ensureIpvs(this.runner);
-      await this.runner.run("ip", ["link", "add", ipvsInterface, "type", "dummy"]);
+      const link = await this.runner.run("ip", ["link", "add", ipvsInterface, "type", "dummy"]);
+      if (link.code !== 0 && (await this.runner.run("ip", ["link", "show", ipvsInterface])).code !== 0) {
+        throw new Error(`IPVS proxy mode: cannot create the dummy interface ${ipvsInterface} (${link.stderr.trim()}; the kernel needs the dummy driver)`);
+      }
       const present = await dummyAddresses(this.runner);
       const nodePorts = await nftNodePorts(this.runner);
       for (const key of model.sets.get("nodeports")!) nodePorts.add(key.replace(" . ", " "));
@@ -49,7 +52,8 @@ export class IpvsBackend implements ProxyBackend {
     const present = await dummyAddresses(this.runner);
     const nodePorts = await nftNodePorts(this.runner);
     const external = await nftExternal(this.runner);
-    const save = await this.runner.run("ipvsadm-save", ["-n"]);
+    // Without ipvsadm (or ip_vs) there are no virtual servers of ours: the rest still goes.
+    const save = await this.runner.run("ipvsadm-save", ["-n"]).catch(() => ({ code: 1, stdout: "", stderr: "" }));
     if (save.code === 0) {
       const localIPs = await hostAddresses(this.runner);
       const mine = ours(parseIpvsadmSave(save.stdout), present, localIPs, nodePorts, external);
@@ -73,6 +77,8 @@ async function ensureIpvs(runner: CommandRunner): Promise<void> {
   await runner.run("modprobe", ["-a", "ip_vs", "ip_vs_rr", "dummy"]);
   const probe = await runner.run("sysctl", ["-n", "net.ipv4.vs.conntrack"]);
   if (probe.code !== 0) throw new Error("IPVS proxy mode: the kernel has no ip_vs (no /proc/sys/net/ipv4/vs; modprobe ip_vs failed): use --proxy-mode nftables or iptables");
+  const tool = await runner.run("ipvsadm-save", ["-n"]).catch((err: unknown) => ({ code: 127, stdout: "", stderr: String(err) }));
+  if (tool.code === 127) throw new Error("IPVS proxy mode: ipvsadm is not installed (apt-get install ipvsadm)");
   for (const [key, value] of ipvsSysctls) await runChecked(runner, "sysctl", ["-q", "-w", `${key}=${value}`]);
 }
 

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { release } from "node:os";
 import type { EndpointSlice, Service } from "../../src/api/index.js";
 import { resource, resources } from "../../src/client/index.js";
-import { startProxy, type ProxyMode, type RunningProxy } from "../../src/proxy/index.js";
+import { cleanupProxy, startProxy, type ProxyMode, type RunningProxy } from "../../src/proxy/index.js";
 import { startTestApiServer, type TestApiServer } from "../harness/index.js";
 import { canMakeLabs, createLab, type Agent, type Lab } from "./netns-lab.js";
 
@@ -53,6 +53,10 @@ function ipvsMissing(): string | false {
   if (!existsSync("/proc/net/ip_vs")) spawnSync("modprobe", ["ip_vs"], { stdio: "ignore" });
   if (!existsSync("/proc/net/ip_vs")) return `the kernel has no ip_vs (no /proc/net/ip_vs; modprobe ip_vs failed on ${release()})`;
   if (spawnSync("ipvsadm-restore", ["--help"], { stdio: "ignore" }).error) return "ipvsadm is not installed (apt-get install ipvsadm)";
+  const probe = `k8ts-ipvsprobe-${process.pid}`;
+  const dummy = spawnSync("ip", ["link", "add", probe, "type", "dummy"], { encoding: "utf8" });
+  spawnSync("ip", ["link", "del", probe], { stdio: "ignore" });
+  if (dummy.status !== 0) return `the kernel has no dummy interface driver (${dummy.stderr.trim()})`;
   return false;
 }
 
@@ -240,6 +244,25 @@ describe("service proxy, ipvs mode, on a kernel without ip_vs", { skip: skip || 
     } finally {
       stop.abort();
       await api.close();
+      spawnSync("ip", ["netns", "del", netns]);
+    }
+  });
+
+  it("cleanupProxy(\"ipvs\") removes the dummy interface and the table a run left", async () => {
+    const netns = `k8ts-ipvsclean-${process.pid}`;
+    assert.equal(spawnSync("ip", ["netns", "add", netns]).status, 0);
+    try {
+      const inNs = (...args: string[]) => spawnSync("ip", ["netns", "exec", netns, ...args], { encoding: "utf8" });
+      // A dummy link where the kernel has them; some (this machine's) have no dummy driver: a bridge stands in.
+      if (inNs("ip", "link", "add", "k8ts-ipvs0", "type", "dummy").status !== 0) assert.equal(inNs("ip", "link", "add", "k8ts-ipvs0", "type", "bridge").status, 0);
+      assert.equal(inNs("ip", "addr", "add", "10.43.0.41/32", "dev", "k8ts-ipvs0").status, 0);
+      assert.equal(inNs("nft", "add", "table", "ip", "k8ts-ipvs").status, 0);
+      await cleanupProxy("ipvs", { netns });
+      assert.notEqual(inNs("ip", "link", "show", "k8ts-ipvs0").status, 0, "dummy interface removed");
+      assert.notEqual(inNs("nft", "list", "table", "ip", "k8ts-ipvs").status, 0, "table removed");
+      // Nothing left: a second clean-up says so (k8ts uninstall ignores that).
+      await assert.rejects(cleanupProxy("ipvs", { netns }), /no IPVS proxy state/);
+    } finally {
       spawnSync("ip", ["netns", "del", netns]);
     }
   });
