@@ -50,13 +50,22 @@ export interface NetpolModel {
   forward: readonly string[];
 }
 
+const parsedSelectors = new WeakMap<MetaLabelSelector, { matches(labels: Record<string, string>): boolean } | null>();
+const everything: MetaLabelSelector = {};
+
+/** An absent selector selects everything here (callers handle a peer's absent selectors); an invalid one nothing. */
 const selects = (selector: MetaLabelSelector | undefined, labels: Record<string, string>): boolean => {
-  try {
-    // An absent selector in a peer means "not given"; callers handle that. Here absent = everything.
-    return labelSelectorFromObject(selector ?? {}).matches(labels);
-  } catch {
-    return false;
+  const key = selector ?? everything;
+  let parsed = parsedSelectors.get(key);
+  if (parsed === undefined) {
+    try {
+      parsed = labelSelectorFromObject(key);
+    } catch {
+      parsed = null;
+    }
+    parsedSelectors.set(key, parsed);
   }
+  return parsed !== null && parsed.matches(labels);
 };
 
 const isV4 = (ip: string): boolean => !ip.includes(":");
@@ -116,6 +125,18 @@ function compareIps(a: string, b: string): number {
 /** Matches for a rule's peers: undefined means "any address". */
 function peerMatches(peers: readonly NetworkPolicyPeer[] | undefined, policyNs: string, dir: "saddr" | "daddr", input: NetpolInput, nsLabels: Map<string, Record<string, string>>): string[] | undefined {
   if (!peers || peers.length === 0) return undefined;
+  const memo = peerMemo.get(nsLabels);
+  const hit = memo?.get(peers);
+  if (hit) return hit;
+  const computed = computePeerMatches(peers, policyNs, dir, input, nsLabels);
+  memo?.set(peers, computed);
+  return computed;
+}
+
+/** Per model computation (keyed by its namespace-label map): a rule's peers give the same matches for every pod. */
+const peerMemo = new WeakMap<Map<string, Record<string, string>>, Map<readonly NetworkPolicyPeer[], string[]>>();
+
+function computePeerMatches(peers: readonly NetworkPolicyPeer[], policyNs: string, dir: "saddr" | "daddr", input: NetpolInput, nsLabels: Map<string, Record<string, string>>): string[] {
   const ips: string[] = [];
   const out: string[] = [];
   for (const peer of peers) {
@@ -173,9 +194,24 @@ function ingressRules(pod: PodEntry, policies: readonly NetworkPolicy[], input: 
   return rules;
 }
 
-function egressRules(policies: readonly NetworkPolicy[], input: NetpolInput, nsLabels: Map<string, Record<string, string>>): string[] {
+function egressRules(policies: readonly NetworkPolicy[], input: NetpolInput, nsLabels: Map<string, Record<string, string>>, memo: Map<NetworkPolicy, string[]>): string[] {
   const rules: string[] = [];
   for (const np of policies) {
+    let own = memo.get(np);
+    if (!own) {
+      own = policyEgressRules(np, input, nsLabels);
+      memo.set(np, own);
+    }
+    rules.push(...own);
+  }
+  rules.push("drop");
+  return rules;
+}
+
+/** One policy's egress rules: the same for every pod it selects. */
+function policyEgressRules(np: NetworkPolicy, input: NetpolInput, nsLabels: Map<string, Record<string, string>>): string[] {
+  const rules: string[] = [];
+  {
     const ns = np.metadata.namespace ?? "";
     for (const [i, rule] of (np.spec?.egress ?? []).entries()) {
       const comment = commentOf(np, "egress", i);
@@ -205,7 +241,6 @@ function egressRules(policies: readonly NetworkPolicy[], input: NetpolInput, nsL
       }
     }
   }
-  rules.push("drop");
   return rules;
 }
 
@@ -222,6 +257,8 @@ function sortPolicies(policies: readonly NetworkPolicy[]): NetworkPolicy[] {
 
 export function netpolModel(input: NetpolInput): NetpolModel {
   const nsLabels = new Map(input.namespaces.map((n) => [n.name, n.labels]));
+  peerMemo.set(nsLabels, new Map());
+  const egressMemo = new Map<NetworkPolicy, string[]>();
   const policies = sortPolicies(input.policies);
   const chains = new Map<string, string[]>();
   const ingressDispatch: Array<[string, string]> = [];
@@ -239,7 +276,7 @@ export function netpolModel(input: NetpolInput): NetpolModel {
     }
     if (egress.length > 0) {
       const name = chainName("egr", pod);
-      chains.set(name, egressRules(egress, input, nsLabels));
+      chains.set(name, egressRules(egress, input, nsLabels, egressMemo));
       for (const ip of pod.ips) egressDispatch.push([ip, name]);
     }
   }
