@@ -303,8 +303,10 @@ describe("the pod network across three nodes (network namespaces) on real contai
     const fdb = sh(["bridge", "-n", netnsOf(0), "fdb", "show", "dev", "k8ts.vxlan"]);
     assert.match(fdb, new RegExp(`dst ${nodeIPOf(1).replace(/\./g, "\\.")}`));
     assert.match(fdb, new RegExp(`dst ${nodeIPOf(2).replace(/\./g, "\\.")}`));
-    const got = await runPod("node-1", `timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/ > /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/ >> /dev/termination-log`);
-    assert.equal(got.trim(), "web-2\nweb-3");
+    const got = await runPod("node-1", `timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/ > /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/ >> /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/cgi-bin/ip >> /dev/termination-log`);
+    const [first, second, seenRaw] = got.trim().split("\n");
+    assert.deepEqual([first, second], ["web-2", "web-3"]);
+    assert.equal((seenRaw ?? "").replace(/^\[::ffff:(.*)\]$/, "$1"), lastClientIP, "over VXLAN too, the remote pod sees the client's pod IP");
   });
 
   it("a Node that goes takes its route and VXLAN entries on the other nodes with it", async () => {
