@@ -111,7 +111,7 @@ Agent flags:
   --ca-file FILE                        the cluster CA (DATA_DIR/pki/ca.crt on the server); without it the server is not verified
   --container-runtime-endpoint SOCKET   use this CRI socket instead of a private containerd
   --cluster-dns IP[,IP]                 nameservers for dnsPolicy ClusterFirst pods (default 10.43.0.10, the server's kube-dns Service)
-  --pod-cidr CIDR                       this node's pod CIDR (default: kept from the Node, else 10.244.<n>.0/24)
+  --pod-cidr CIDR                       this node's pod CIDR (default: kept from the Node, else a /24 of the server's --cluster-cidr from its node IPAM)
   --node-ip IP                          the node's InternalIP (default: the first non-loopback IPv4)
   --network-backend auto|host-gw|vxlan|none   routes to other nodes' pod CIDRs: host-gw to nodes on a shared link, VXLAN (k8ts.vxlan, UDP 8472) to the rest (default auto)
   --proxy-mode nftables|iptables|ipvs|userspace   how the service proxy programs the node (default nftables;
