@@ -58,6 +58,8 @@ export async function startDeploy(options: StartDeployOptions): Promise<void> {
       if (signal.aborted) return;
     }
   }
+  // Stopped while the CRDs were being registered: nothing to start (and nothing to say after "shutting down").
+  if (signal.aborted) return;
   const image = defaultHelmImage();
   const informers = new InformerFactory({ client, onError: (err) => log(`helm-controller: ${err instanceof Error ? err.message : String(err)}`) });
   const helm = new HelmChartController({ client, informers, image, onError: (key, err) => log(`helm-controller: ${key}: ${err instanceof Error ? err.message : String(err)}`) });

@@ -74,7 +74,8 @@ export class ManifestDeployer {
       // No inotify (or the limit is reached): the poll below still sees changes.
     }
     const poll = setInterval(soon, this.options.pollMs ?? 15_000);
-    await new Promise<void>((r) => signal.addEventListener("abort", () => r(), { once: true }));
+    // The signal may have aborted during the first pass: its event has then fired already.
+    if (!signal.aborted) await new Promise<void>((r) => signal.addEventListener("abort", () => r(), { once: true }));
     clearInterval(poll);
     clearTimeout(timer);
     watcher?.close();
