@@ -12,7 +12,9 @@ Removes what k8ts made on this machine, without a reboot: its pods and their net
 the node agent's containerd, mounts under the data dir, the CNI bridge and NAT rules, and
 the service proxy's nftables tables, iptables chains, IPVS virtual servers and addresses,
 the network policy table. Stop 'k8ts server' and
-'k8ts agent' first. The data dir (the cluster's state) stays unless --delete-data.
+'k8ts agent' first. The bridge, NAT rules and tables are the machine's, shared by every k8ts
+on it: uninstall removes them whatever data dir is given. The data dir (the cluster's state)
+stays unless --delete-data.
 
 Flags:
   --data-dir DIR    the server's or agent's data dir (default /var/lib/k8ts as root, ~/.k8ts otherwise)
