@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:https";
 import { after, before, describe, it } from "node:test";
-import { callWebhook } from "../../src/apiserver/crd/_webhook-client.js";
+import { callWebhook } from "../../src/apiserver/webhook-client.js";
 import { ensurePki, issueServingCertificate, type Pki } from "../../src/cmd/pki.js";
 import { MemoryStore } from "../../src/storage/index.js";
 import { mkdtemp, rm } from "node:fs/promises";

@@ -155,7 +155,7 @@ export class Aggregator {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (/not found/.test(message)) return { status: "False", reason: "ServiceNotFound", message: `service/${ref.name} in "${ref.namespace}" is not present` };
-      if (/no endpoints/.test(message)) return { status: "False", reason: "MissingEndpoints", message: `endpoints for service/${ref.name} in "${ref.namespace}" have no addresses with port name ""` };
+      if (/no ready endpoints|no endpoints|no service port/.test(message)) return { status: "False", reason: "MissingEndpoints", message: `endpoints for service/${ref.name} in "${ref.namespace}" have no addresses with port name ""` };
       return { status: "False", reason: "FailedDiscoveryCheck", message: `failing or missing response from https://${ref.name}.${ref.namespace}.svc:${ref.port ?? 443}/apis/${group}/${version}: ${message}` };
     }
     const keep = new Set<string>();

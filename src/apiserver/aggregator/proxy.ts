@@ -10,7 +10,13 @@ import type { IncomingMessage } from "node:http";
 import type { APIService, RestRequest, RestResponse } from "../../api/index.js";
 import { ApiError } from "../../machinery/index.js";
 import type { ServerParts } from "../context.js";
-import { serviceTarget, type Target } from "../webhooks/index.js";
+import { resolveService } from "../webhook-client.js";
+
+interface Target {
+  host: string;
+  port: number;
+  servername: string;
+}
 
 export interface ProxyClientCert {
   cert: string;
@@ -21,7 +27,8 @@ export interface ProxyClientCert {
 export async function apiServiceTarget(parts: ServerParts, svc: APIService): Promise<{ target: Target; tls: Pick<RequestOptions, "ca" | "rejectUnauthorized" | "servername"> }> {
   const ref = svc.spec?.service;
   if (!ref?.name || !ref.namespace) throw new Error("the APIService names no service");
-  const target = await serviceTarget(parts, { namespace: ref.namespace, name: ref.name, port: ref.port ?? 443 });
+  const ep = await resolveService(parts.store, { namespace: ref.namespace, name: ref.name, port: ref.port ?? 443 });
+  const target: Target = { host: ep.host, port: ep.port, servername: ep.serverName };
   const insecure = svc.spec?.insecureSkipTLSVerify === true;
   return {
     target,

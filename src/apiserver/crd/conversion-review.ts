@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { AsyncVersionConversion, CustomResourceDefinition, KubeObject } from "../../api/index.js";
 import { ApiError } from "../../machinery/index.js";
 import type { Store } from "../../storage/index.js";
-import { callWebhook } from "./_webhook-client.js";
+import { callWebhook } from "../webhook-client.js";
 
 interface ConversionResponse {
   uid?: string;

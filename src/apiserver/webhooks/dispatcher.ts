@@ -13,7 +13,7 @@ import { ApiError, applyJsonPatch, isApiError } from "../../machinery/index.js";
 import type { Status, StatusReason } from "../../machinery/index.js";
 import { celValue, compileCel, evaluateCel, type CelProgram } from "../../machinery/index.js";
 import type { AdmissionAttributes, AdmissionPlugin } from "../admission-chain.js";
-import { postToWebhook } from "./call.js";
+import { callWebhook as postToWebhook, WebhookError } from "../webhook-client.js";
 import type { WebhookConfigurations } from "./config-cache.js";
 import { isExemptFromWebhooks, namespaceSelectorMatches, objectSelectorMatches, rulesMatch } from "./matching.js";
 
@@ -103,11 +103,12 @@ async function callWebhook(hook: ValidatingWebhook, attrs: AdmissionAttributes, 
   const review = reviewRequest(attrs, uid, v1);
   let answer: unknown;
   try {
-    answer = await postToWebhook(attrs.server, hook.clientConfig, review, hook.timeoutSeconds ?? 10);
+    answer = await postToWebhook({ store: attrs.server.store, clientConfig: hook.clientConfig, body: review, timeoutMs: (hook.timeoutSeconds ?? 10) * 1000 });
     return applyResponse(hook, attrs, uid, answer, mutating);
   } catch (err) {
     if (isApiError(err)) throw err;
-    const message = `failed calling webhook "${hook.name}": ${err instanceof Error ? err.message : String(err)}`;
+    const why = err instanceof WebhookError ? `failed to call webhook: ${err.message}` : err instanceof Error ? err.message : String(err);
+    const message = `failed calling webhook "${hook.name}": ${why}`;
     if (hook.failurePolicy === "Ignore") {
       console.error(`k8ts apiserver: ${message} (failurePolicy Ignore)`);
       return false;

@@ -1,7 +1,6 @@
 // Admission webhooks: the configurations' cache and the two admission plugins.
 export { WebhookConfigurations } from "./config-cache.js";
 export { webhookAdmissionPlugins } from "./dispatcher.js";
-export { postToWebhook, serviceTarget, WebhookCallError, type ClientConfig, type Target } from "./call.js";
 export { PrefixCache } from "./config-cache.js";
 export { isExemptFromWebhooks, ruleMatches, namespaceSelectorMatches, objectSelectorMatches, namespaceOf, type Selectors } from "./matching.js";
 export { reviewRequest } from "./dispatcher.js";

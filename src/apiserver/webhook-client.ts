@@ -1,5 +1,5 @@
 /**
- * Calls a conversion webhook the way the API server calls conversion and admission webhooks
+ * Calls a webhook the way the API server calls conversion and admission webhooks
  * (apiserver pkg/util/webhook): a JSON POST over HTTPS to `clientConfig.url`, or to the
  * Service `clientConfig.service` resolved to one of its ready endpoints through its
  * EndpointSlices (the port named like the Service port), verified against
@@ -11,8 +11,8 @@
  * (`Post "https://web.ns.svc:443/convert?timeout=30s": ...`).
  */
 import { request } from "node:https";
-import type { Store } from "../../storage/index.js";
-import { decodeObject } from "../object-store.js";
+import type { Store } from "../storage/index.js";
+import { decodeObject } from "./object-store.js";
 
 export interface WebhookClientConfig {
   url?: string;
@@ -73,9 +73,16 @@ export async function callWebhook(options: { store: Store; clientConfig: Webhook
     target = { host: u.hostname.replace(/^\[|\]$/g, ""), port, path, serverName: u.hostname, shown: `${u.origin}${path}` };
   } else if (clientConfig.service) {
     const svc = clientConfig.service;
-    const ep = await resolveService(options.store, svc);
     const path = `${svc.path ?? "/"}?${timeoutParam}`;
-    target = { host: ep.host, port: ep.port, path, serverName: ep.serverName, shown: `https://${ep.serverName}:${svc.port ?? 443}${path}` };
+    const shown = `https://${svc.name}.${svc.namespace}.svc:${svc.port ?? 443}${path}`;
+    let ep: Awaited<ReturnType<typeof resolveService>>;
+    try {
+      ep = await resolveService(options.store, svc);
+    } catch (err) {
+      // Named like a failed POST, as upstream reports a Service it cannot reach.
+      throw new WebhookError(`Post "${shown}": ${err instanceof Error ? err.message : String(err)}`);
+    }
+    target = { host: ep.host, port: ep.port, path, serverName: ep.serverName, shown };
   } else {
     throw new WebhookError("webhook clientConfig has neither url nor service");
   }
