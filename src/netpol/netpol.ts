@@ -1,12 +1,13 @@
 // The NetworkPolicy enforcer of one node: informers on pods, namespaces and policies feed
 // a level-triggered, coalescing sync loop (as the service proxy's) that recomputes the
-// desired rules for this node's pods and applies only the chains that changed to
-// `table inet k8ts-netpol`.
+// desired rules for this node's pods and applies only the chains that changed, to
+// `table inet k8ts-netpol` in nftables or to K8TS-NP-* chains in iptables (backend.ts).
 import { setMaxListeners } from "node:events";
 import type { Namespace, NetworkPolicy, Pod } from "../api/index.js";
 import { Informer, resource, type Client } from "../client/index.js";
-import { commandRunner, runChecked, type CommandRunner } from "./exec.js";
-import { netpolModel, netpolTable, netpolTransaction, type NetpolModel, type PodEntry } from "./rules.js";
+import { chooseNetpolBackend, IptablesNetpolBackend, isNetpolMode, NftablesNetpolBackend, otherNetpolBackend, type NetpolBackend, type NetpolMode } from "./backend.js";
+import { commandRunner, type CommandRunner } from "./exec.js";
+import type { PodEntry } from "./plan.js";
 
 const pods = resource<Pod>("", "v1", "pods", "Pod", true);
 const namespaces = resource<Namespace>("", "v1", "namespaces", "Namespace", false);
@@ -18,6 +19,8 @@ export interface NetworkPolicyOptions {
   signal: AbortSignal;
   /** Program the kernel of this network namespace instead of our own (tests). */
   netns?: string;
+  /** nftables, iptables, or auto (default: $K8TS_NETWORK_POLICY_MODE, else auto: nftables when `nft` works). */
+  mode?: NetpolMode;
   /** Coalesce changes: at most one sync this often (default 20 ms). */
   minSyncIntervalMs?: number;
   log?: (line: string) => void;
@@ -26,6 +29,8 @@ export interface NetworkPolicyOptions {
 export interface RunningNetworkPolicy {
   /** Resolves after the first successful sync with synced informers. */
   ready: Promise<void>;
+  /** The back-end in use once chosen (before `ready`). */
+  mode(): "nftables" | "iptables" | undefined;
   /** Resolves once a sync that started after this call has finished. */
   waitForSync(): Promise<void>;
   done: Promise<void>;
@@ -65,12 +70,14 @@ export function startNetworkPolicy(options: NetworkPolicyOptions): RunningNetwor
   const report = (err: unknown) => log(`network policy: ${err instanceof Error ? err.message : String(err)}`);
   const runner = commandRunner(options.netns);
   const { signal } = options;
+  const envMode = process.env.K8TS_NETWORK_POLICY_MODE;
+  const mode: NetpolMode = options.mode ?? (isNetpolMode(envMode) ? envMode : "auto");
   setMaxListeners(0, signal);
   const podCache = new Informer<Pod>({ client: options.client, resource: pods, onError: report });
   const nsCache = new Informer<Namespace>({ client: options.client, resource: namespaces, onError: report });
   const policyCache = new Informer<NetworkPolicy>({ client: options.client, resource: networkPolicies, onError: report });
 
-  let prev: NetpolModel | undefined;
+  let backend: NetpolBackend | undefined;
   const minInterval = options.minSyncIntervalMs ?? 20;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -96,22 +103,12 @@ export function startNetworkPolicy(options: NetworkPolicyOptions): RunningNetwor
     const started = ++syncCount;
     lastStart = performance.now();
     try {
-      const model = netpolModel({
+      await backend!.sync({
         nodeName: options.nodeName,
         pods: podCache.list().map(podEntry).filter((e): e is PodEntry => e !== null),
         namespaces: nsCache.list().map((n) => ({ name: n.metadata.name ?? "", labels: n.metadata.labels ?? {} })),
         policies: policyCache.list(),
       });
-      const tx = netpolTransaction(prev, model);
-      if (tx.script) {
-        try {
-          await runChecked(runner, "nft", ["-f", "-"], tx.script);
-        } catch (err) {
-          prev = undefined; // the next sync replaces the table whole
-          throw err;
-        }
-      }
-      prev = model;
       resolveReady();
       for (let i = waiters.length - 1; i >= 0; i--) {
         if (waiters[i]!.after < started) waiters.splice(i, 1)[0]!.resolve();
@@ -136,8 +133,11 @@ export function startNetworkPolicy(options: NetworkPolicyOptions): RunningNetwor
     const synced = await Promise.all([podCache.waitForSync(signal), nsCache.waitForSync(signal), policyCache.waitForSync(signal)]);
     if (synced.every(Boolean)) {
       await enableBridgeNetfilter(runner, log);
+      backend = await chooseNetpolBackend(mode, runner, log);
+      // The other back-end's rules of an earlier run would keep dropping what no policy asks to drop.
+      await otherNetpolBackend(backend, runner).cleanup().catch(() => undefined);
       initialized = true;
-      log(`network policy: enforcing in nftables table inet ${netpolTable} on node ${options.nodeName}`);
+      log(`network policy: enforcing in ${backend.where} on node ${options.nodeName}${mode === "auto" ? " (auto: nftables when nft works)" : ""}`);
       schedule(0);
     }
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
@@ -150,6 +150,7 @@ export function startNetworkPolicy(options: NetworkPolicyOptions): RunningNetwor
   return {
     ready,
     done,
+    mode: () => backend?.mode,
     waitForSync: () =>
       new Promise<void>((resolve) => {
         waiters.push({ after: syncCount + (running ? 1 : 0), resolve });
@@ -158,7 +159,12 @@ export function startNetworkPolicy(options: NetworkPolicyOptions): RunningNetwor
   };
 }
 
-/** Removes `table inet k8ts-netpol` (k8ts uninstall, tests); nothing to remove is not an error. */
+/**
+ * Removes `table inet k8ts-netpol` and the K8TS-NP-* iptables chains with FORWARD's jump
+ * (k8ts uninstall, tests); nothing to remove is not an error.
+ */
 export async function cleanupNetworkPolicy(options: { netns?: string } = {}): Promise<void> {
-  await commandRunner(options.netns).run("nft", ["delete", "table", "inet", netpolTable]);
+  const runner = commandRunner(options.netns);
+  await new NftablesNetpolBackend(runner).cleanup();
+  await new IptablesNetpolBackend(runner).cleanup();
 }

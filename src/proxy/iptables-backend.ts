@@ -39,7 +39,8 @@ export class IptablesBackend implements ProxyBackend {
 
   private async chainNames(table: string): Promise<string[]> {
     const r = await this.runner.run("iptables-save", ["-t", table]);
-    return [...r.stdout.matchAll(/^:(K8TS-[^ ]+) /gm)].map((m) => m[1]!);
+    // K8TS-NP-* are the network policy enforcer's (src/netpol), not the proxy's.
+    return [...r.stdout.matchAll(/^:(K8TS-(?!NP-)[^ ]+) /gm)].map((m) => m[1]!);
   }
 
   async cleanup(): Promise<void> {
