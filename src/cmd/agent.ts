@@ -6,7 +6,7 @@ import type { UserInfo } from "../api/index.js";
 import { Client, failoverTransport, type Client as ClientType } from "../client/index.js";
 import { isNetworkBackend, networkBackends, startNodeAgent, type NetworkBackend, type RunningNodeAgent } from "../kubelet/index.js";
 import { agentMetricsRegistries } from "./monitoring.js";
-import { startNetworkPolicy } from "../netpol/index.js";
+import { isNetpolMode, netpolModes, startNetworkPolicy, type NetpolMode } from "../netpol/index.js";
 import { isProxyMode, proxyModes, startProxy, type ProxyMode } from "../proxy/index.js";
 
 /**
@@ -57,6 +57,8 @@ export interface AgentOptions {
   networkBackend?: NetworkBackend;
   /** --proxy-mode (default nftables). */
   proxyMode?: ProxyMode;
+  /** --network-policy-mode (default auto: nftables when nft works, else iptables). */
+  networkPolicyMode?: NetpolMode;
   log?: (line: string) => void;
 }
 
@@ -93,7 +95,7 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal): Prom
       log,
     });
     const proxy = startProxy({ client, nodeName: options.nodeName, mode: options.proxyMode, signal, log });
-    const netpol = startNetworkPolicy({ client, nodeName: options.nodeName, signal, log });
+    const netpol = startNetworkPolicy({ client, nodeName: options.nodeName, mode: options.networkPolicyMode, signal, log });
     log(`agent: node ${options.nodeName} running against ${options.server}`);
     await Promise.all([agent.done, proxy.done, netpol.done]);
   } finally {
@@ -116,6 +118,8 @@ Agent flags:
   --network-backend auto|host-gw|vxlan|none   routes to other nodes' pod CIDRs: host-gw to nodes on a shared link, VXLAN (k8ts.vxlan, UDP 8472) to the rest (default auto)
   --proxy-mode nftables|iptables|ipvs|userspace   how the service proxy programs the node (default nftables;
                             ipvs needs the kernel's ip_vs and ipvsadm)
+  --network-policy-mode auto|nftables|iptables   where NetworkPolicy rules go (default auto: nftables when nft works,
+                            else iptables; K8TS_NETWORK_POLICY_MODE sets the default)
 `;
 
 /** Parses `k8ts agent` flags; throws Error with a usage message on bad input. */
@@ -137,6 +141,7 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
       "node-ip": { type: "string" },
       "network-backend": { type: "string", default: "auto" },
       "proxy-mode": { type: "string", default: "nftables" },
+      "network-policy-mode": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -145,6 +150,8 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
   if (!values.token) throw new Error("--token is required");
   const proxyMode = values["proxy-mode"];
   if (!isProxyMode(proxyMode)) throw new Error(`--proxy-mode: "${proxyMode}" is not one of ${proxyModes.join(", ")}`);
+  const networkPolicyMode = values["network-policy-mode"];
+  if (networkPolicyMode !== undefined && !isNetpolMode(networkPolicyMode)) throw new Error(`--network-policy-mode: "${networkPolicyMode}" is not one of ${netpolModes.join(", ")}`);
   const networkBackend = values["network-backend"];
   if (!isNetworkBackend(networkBackend)) throw new Error(`--network-backend: "${networkBackend}" is not one of ${networkBackends.join(", ")}`);
   const { resolve } = await import("node:path");
@@ -160,5 +167,6 @@ export async function parseAgentFlags(args: string[], env: { isRoot: boolean; ho
     nodeIP: values["node-ip"],
     networkBackend,
     proxyMode,
+    networkPolicyMode,
   };
 }

@@ -64,8 +64,8 @@ export async function runChecks(options: { host: string; ports: number[] }): Pro
 
   const nft = findExecutable("nft");
   const ipt = findExecutable("iptables");
-  if (nft && commandWorks("nft", ["list", "tables"])) checks.push({ name: "nftables", level: "ok", detail: "the service proxy's default mode" });
-  else checks.push({ name: "nftables", level: ipt ? "warn" : "fail", detail: nft ? "nft cannot list tables (no nf_tables in the kernel, or not root)" : "nft not found", fix: nft ? "modprobe nf_tables, or k8ts server --proxy-mode iptables" : "apt-get install -y nftables" });
+  if (nft && commandWorks("nft", ["list", "tables"])) checks.push({ name: "nftables", level: "ok", detail: "the service proxy's default mode; NetworkPolicy is enforced in nftables" });
+  else checks.push({ name: "nftables", level: ipt ? "warn" : "fail", detail: `${nft ? "nft cannot list tables (no nf_tables in the kernel, or not root)" : "nft not found"}${ipt ? "; NetworkPolicy is enforced in iptables instead" : ""}`, fix: nft ? "modprobe nf_tables, or k8ts server --proxy-mode iptables" : "apt-get install -y nftables" });
   checks.push(ipt ? { name: "iptables", level: "ok" } : { name: "iptables", level: "warn", detail: "not found (needed by the CNI bridge's NAT and --proxy-mode iptables)", fix: "apt-get install -y iptables" });
   checks.push(existsSync("/proc/sys/net/bridge/bridge-nf-call-iptables") ? { name: "bridge netfilter", level: "ok" } : { name: "bridge netfilter", level: "warn", detail: "br_netfilter is not loaded: a pod reaching a Service backed by a pod on the same bridge may bypass the proxy", fix: "modprobe br_netfilter" });
   const forward = readText("/proc/sys/net/ipv4/ip_forward");

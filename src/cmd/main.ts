@@ -14,6 +14,7 @@ import { debugCommand } from "./debug-bundle.js";
 import { RollingLog, logDir, recordEffectiveConfig } from "./log-file.js";
 import { invokingUser } from "./user-kubeconfig.js";
 import { isStoreBackend, runServer, storeBackendNames, type ServerOptions } from "./server.js";
+import { isNetpolMode, netpolModes } from "../netpol/index.js";
 import { isProxyMode, proxyModes } from "../proxy/index.js";
 import { parseEndpoints } from "../storage/index.js";
 
@@ -55,6 +56,8 @@ Server flags:
   --disable-agent           do not run a node agent in this process
   --proxy-mode nftables|iptables|ipvs|userspace   how the local agent's service proxy programs the node (default nftables;
                             ipvs needs the kernel's ip_vs and ipvsadm)
+  --network-policy-mode auto|nftables|iptables   where the local agent's NetworkPolicy rules go (default auto:
+                            nftables when nft works, else iptables; K8TS_NETWORK_POLICY_MODE sets the default)
   --node-monitor-grace-period DURATION   silence after which a node is NotReady (default 50s)
   --certificate-renew-before DURATION    renew certificates in DATA_DIR/pki with less than this left, at start and
                             hourly while running, without a restart (default 2160h: 90 days, as k3s)
@@ -153,6 +156,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "leader-elect-retry-period": { type: "string" },
       "disable-agent": { type: "boolean", default: false },
       "proxy-mode": { type: "string" },
+      "network-policy-mode": { type: "string" },
       "node-monitor-grace-period": { type: "string" },
       "certificate-renew-before": { type: "string" },
       "terminated-pod-gc-threshold": { type: "string" },
@@ -193,6 +197,11 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   if (proxyMode !== undefined) {
     if (!isProxyMode(proxyMode)) throw new UsageError(`--proxy-mode: "${proxyMode}" is not one of ${proxyModes.join(", ")}`);
     options.proxyMode = proxyMode;
+  }
+  const networkPolicyMode = values["network-policy-mode"];
+  if (networkPolicyMode !== undefined) {
+    if (!isNetpolMode(networkPolicyMode)) throw new UsageError(`--network-policy-mode: "${networkPolicyMode}" is not one of ${netpolModes.join(", ")}`);
+    options.networkPolicyMode = networkPolicyMode;
   }
   const grace = values["node-monitor-grace-period"];
   if (grace !== undefined) {

@@ -8,7 +8,7 @@ import { componentUsers, nodeUser, serviceAccountUser, userAgentOf } from "./ide
 import type { LegacyTokenClaims } from "../controllers/serviceaccount/index.js";
 import { defaultNodeName, ensureJoinToken, joinTokenAuthenticator } from "./agent.js";
 import { startNodeAgent } from "../kubelet/index.js";
-import { startNetworkPolicy } from "../netpol/index.js";
+import { startNetworkPolicy, type NetpolMode } from "../netpol/index.js";
 import { startProxy, type ProxyMode } from "../proxy/index.js";
 import { startScheduler } from "../scheduler/index.js";
 import { advertiseAddressFor, builtinAdmissionPlugins, defaultServiceClusterIPRange, startApiServer, type StartApiServerOptions } from "../apiserver/index.js";
@@ -45,6 +45,8 @@ export interface ServerOptions {
   disableAgent: boolean;
   /** --proxy-mode of the local agent's service proxy (default nftables). */
   proxyMode?: ProxyMode;
+  /** --network-policy-mode of the local agent (default auto: nftables when nft works). */
+  networkPolicyMode?: NetpolMode;
   /** The local agent's node name (default: the hostname). */
   nodeName?: string;
   /** Where progress lines go; default stdout. */
@@ -228,7 +230,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
       setKubeletServing = agent.setServingCertificate;
       const proxy = startProxy({ client: clientAs(componentUsers.proxy), nodeName, mode: options.proxyMode, signal: agentStop.signal, log });
-      const netpol = startNetworkPolicy({ client: clientAs(componentUsers.proxy), nodeName, signal: agentStop.signal, log });
+      const netpol = startNetworkPolicy({ client: clientAs(componentUsers.proxy), nodeName, mode: options.networkPolicyMode, signal: agentStop.signal, log });
       agentDone = Promise.all([agent.done, proxy.done, netpol.done]).then(
         () => undefined,
         (err: unknown) => log(`agent stopped: ${err instanceof Error ? err.message : String(err)}`),

@@ -11,7 +11,7 @@ export const uninstallUsage = `Usage: k8ts uninstall [flags]
 Removes what k8ts made on this machine, without a reboot: its pods and their networks,
 the node agent's containerd, mounts under the data dir, the CNI bridge and NAT rules, and
 the service proxy's nftables tables, iptables chains, IPVS virtual servers and addresses,
-the network policy table. Stop 'k8ts server' and
+the network policy table and chains. Stop 'k8ts server' and
 'k8ts agent' first. The bridge, NAT rules and tables are the machine's, shared by every k8ts
 on it: uninstall removes them whatever data dir is given. The data dir (the cluster's state)
 stays unless --delete-data.
@@ -38,7 +38,7 @@ export async function uninstallCommand(args: string[], io: { out: (t: string) =>
   }
   io.out("service proxy rules removed (nftables tables k8ts-proxy and k8ts-ipvs, iptables K8TS-* chains, IPVS virtual servers and the k8ts-ipvs0 interface, lo:k8ts addresses)\n");
   await cleanupNetworkPolicy().catch(() => undefined);
-  io.out("network policy rules removed (nftables table k8ts-netpol)\n");
+  io.out("network policy rules removed (nftables table k8ts-netpol, iptables K8TS-NP-* chains and their FORWARD jump)\n");
   if (values["delete-data"]) {
     await rm(dataDir, { recursive: true, force: true });
     io.out(`deleted ${dataDir}\n`);
