@@ -7,7 +7,7 @@ import { startKubeletServer, type RunningKubeletServer } from "./server/index.js
 import type { Registry } from "prom-client";
 import { SummaryService, criStatsProvider } from "./stats/index.js";
 import { agentMetrics } from "./agent-metrics.js";
-import { startMasquerade, startPodNetwork, type NetworkBackend } from "./network/index.js";
+import { linkMtuOf, podMtuFor, startMasquerade, startPodNetwork, type NetworkBackend } from "./network/index.js";
 import { CriRuntime, ManagedContainerd, MissingPrerequisitesError, checkNodePrerequisites, containerdPaths, findExecutable, writeCniConfig } from "./runtime/index.js";
 
 export interface NodeAgentProcessOptions {
@@ -73,6 +73,7 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
   const cniConfDir = containerdPaths(nodeDir).cniConfDir;
   let kubelet: RunningKubelet | undefined;
   let masquerade = false;
+  let linkMtu: number | undefined;
   let server: RunningKubeletServer | undefined;
   if (options.server) {
     server = await startKubeletServer({
@@ -110,7 +111,10 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
           (err: unknown) => (log(`agent: pod masquerade not in nftables, the CNI bridge masquerades: ${err instanceof Error ? err.message : String(err)}`), false),
         );
       }
-      writeCniConfig({ confDir: cniConfDir, podCidr, ipamDataDir: join(nodeDir, "cni", "ipam"), ipMasq: !masquerade });
+      // Pods get the link's MTU, less VXLAN's 50 bytes with the vxlan backend (flannel's), so encapsulated packets fit the link.
+      const nodeIP = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
+      linkMtu = nodeIP ? await linkMtuOf(nodeIP).catch(() => undefined) : undefined;
+      writeCniConfig({ confDir: cniConfDir, podCidr, ipamDataDir: join(nodeDir, "cni", "ipam"), ipMasq: !masquerade, mtu: podMtuFor(options.networkBackend ?? "auto", linkMtu) });
       log(`agent: node ${options.nodeName} registered, pod CIDR ${podCidr}`);
     },
     onError: (err) => log(`agent: ${err instanceof Error ? err.message : String(err)}`),
@@ -119,7 +123,7 @@ export async function startNodeAgent(options: NodeAgentProcessOptions): Promise<
     throw err;
   });
   const running = kubelet;
-  const network = startPodNetwork({ client: options.client, nodeName: options.nodeName, backend: options.networkBackend, masquerade, signal: options.signal, log });
+  const network = startPodNetwork({ client: options.client, nodeName: options.nodeName, backend: options.networkBackend, masquerade, linkMtu, signal: options.signal, log });
   const done = Promise.all([running.done, network.done]).then(() => undefined).finally(async () => {
     await server?.close();
     runtime.close();

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Node } from "../../api/index.js";
-import { commandLine, masqueradeRuleset, networkCommands, planPodNetwork, vtepMacOf, type NetworkBackend, type NetworkPlan } from "./plan.js";
+import { commandLine, masqueradeRuleset, networkCommands, planPodNetwork, podMtuFor, vtepMacOf, vxlanMtuFor, type NetworkBackend, type NetworkPlan } from "./plan.js";
 
 function golden(name: string, got: string): void {
   const path = fileURLToPath(new URL(`./testdata/${name}`, import.meta.url)).replace(`${sep}dist${sep}src${sep}`, `${sep}src${sep}`);
@@ -75,8 +75,29 @@ describe("networkCommands (golden)", () => {
   it("the last VXLAN peer leaving removes the device", () => {
     golden("leave-last-vxlan.cmds", lines(plan([a, b]), plan([a, b, c])));
   });
+  it("at start with the vxlan backend on a 1500-byte link: the device at 1450", () => {
+    golden("start-vxlan-mtu.cmds", networkCommands(plan([a, b, c], "vxlan"), undefined, { mtu: vxlanMtuFor(1500) }).map(commandLine).join("\n") + "\n");
+  });
   it("nothing changed: no commands", () => {
     assert.deepEqual(networkCommands(plan([a, b, c]), plan([a, b, c])), []);
+  });
+});
+
+describe("MTU", () => {
+  it("gives pods the link MTU less VXLAN's 50 bytes with the vxlan backend only", () => {
+    const table: Array<[NetworkBackend, number | undefined, number | undefined]> = [
+      ["vxlan", 1500, 1450],
+      ["vxlan", 9000, 8950],
+      ["host-gw", 1500, 1500],
+      ["auto", 1500, 1500],
+      ["none", 1500, undefined],
+      ["vxlan", undefined, undefined],
+    ];
+    for (const [backend, link, want] of table) assert.equal(podMtuFor(backend, link), want, `${backend} on a ${link} link`);
+  });
+  it("sizes the VXLAN device so an encapsulated packet fits the link", () => {
+    assert.equal(vxlanMtuFor(1500), 1450);
+    assert.equal(vxlanMtuFor(undefined), undefined);
   });
 });
 

@@ -14,6 +14,30 @@ export function isNetworkBackend(s: string | undefined): s is NetworkBackend {
 export const vxlanDevice = "k8ts.vxlan";
 export const vxlanVni = 1;
 export const vxlanPort = 8472;
+/**
+ * What VXLAN adds to each packet on IPv4: outer IP 20 + UDP 8 + VXLAN 8 + inner Ethernet 14.
+ * flannel's vxlan backend gives its device and the pods the link MTU minus this
+ * (pkg/backend/vxlan: `MTU: dev.MTU()` of a device created at `extIface.Iface.MTU - 50`).
+ */
+export const vxlanOverhead = 50;
+
+/** The VXLAN device's MTU on a link of `linkMtu`, so an encapsulated packet still fits the link. */
+export function vxlanMtuFor(linkMtu: number | undefined): number | undefined {
+  return linkMtu ? linkMtu - vxlanOverhead : undefined;
+}
+
+/**
+ * The MTU of the pods' interfaces (the CNI bridge's `mtu`): with the vxlan backend every
+ * packet to another node is encapsulated, so the pods get the VXLAN device's MTU; host-gw
+ * and auto (host-gw to peers on a shared link, the usual case) keep the link MTU, and an
+ * auto node's rare off-link peer is covered by path-MTU discovery on the smaller VXLAN
+ * device. Undefined (the plugin's default) when the link is unknown or the backend is none.
+ */
+export function podMtuFor(backend: NetworkBackend, linkMtu: number | undefined): number | undefined {
+  if (!linkMtu || backend === "none") return undefined;
+  return backend === "vxlan" ? vxlanMtuFor(linkMtu) : linkMtu;
+}
+
 /** The routing protocol number that marks k8ts's routes (`ip route ... proto 75`), so stale ones are found after a restart. */
 export const routeProtocol = 75;
 
@@ -130,7 +154,8 @@ const routeKey = (r: PeerRoute): string => JSON.stringify(r);
  * The commands from `applied` (what this process programmed last, or undefined at start) to
  * `plan`: the VXLAN device first when it is needed (created with its MAC and this node's
  * VTEP address), then removals of routes no longer wanted, then additions; the device last
- * when nothing uses it any more. At start every wanted route is (re)placed.
+ * when nothing uses it any more. At start every wanted route is (re)placed. `mtu` is the
+ * VXLAN device's (vxlanMtuFor the link's); without it the kernel's default.
  */
 export function networkCommands(plan: NetworkPlan, applied: NetworkPlan | undefined, options: { mtu?: number } = {}): NetCommand[] {
   const out: NetCommand[] = [];

@@ -2,7 +2,7 @@ import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import type { Node } from "../../api/index.js";
 import { InformerFactory, resource, type Client, type Informer } from "../../client/index.js";
-import { commandLine, masqueradeRuleset, natTable, networkCommands, peerOf, planPodNetwork, routeProtocol, vxlanDevice, type NetCommand, type NetworkBackend, type NetworkPlan } from "./plan.js";
+import { commandLine, masqueradeRuleset, natTable, networkCommands, peerOf, planPodNetwork, routeProtocol, vxlanDevice, vxlanMtuFor, type NetCommand, type NetworkBackend, type NetworkPlan } from "./plan.js";
 
 const nodes = resource<Node>("", "v1", "nodes", "Node", false);
 const run = promisify(execFile);
@@ -20,6 +20,8 @@ export interface PodNetworkOptions {
    * keeping pod source IPs between nodes; set when the CNI config has ipMasq off.
    */
   masquerade?: boolean;
+  /** The MTU of the link that carries the node IP (linkMtuOf); the VXLAN device gets 50 less. */
+  linkMtu?: number;
   /** Whether `ip` is directly reachable on a link (no gateway); default `ip -j route get`. */
   onLink?: (ip: string) => Promise<boolean>;
   log?: (line: string) => void;
@@ -71,6 +73,18 @@ export async function routeIsOnLink(ip: string): Promise<boolean> {
 }
 
 /**
+ * The MTU of the interface holding `ip` (the node's InternalIP), which carries the traffic
+ * between nodes (flannel's external interface); undefined when no interface holds it or it
+ * is the loopback (whose 65536 is no pod's path MTU).
+ */
+export async function linkMtuOf(ip: string): Promise<number | undefined> {
+  const { stdout } = await run("ip", ["-j", "-4", "addr", "show"]);
+  const links = JSON.parse(stdout) as Array<{ mtu?: number; link_type?: string; addr_info?: Array<{ local?: string }> }>;
+  const link = links.find((l) => l.addr_info?.some((a) => a.local === ip));
+  return link && link.link_type !== "loopback" && link.mtu ? link.mtu : undefined;
+}
+
+/**
  * Keeps this node's routes to every other node's pod CIDR in step with the Node objects
  * (a Node informer; each change recomputes the plan and applies the difference). At start
  * the routes and VXLAN device a previous run left are removed first, so nothing stale stays;
@@ -117,7 +131,7 @@ export function startPodNetwork(options: PodNetworkOptions): RunningPodNetwork {
       await exec({ cmd: "ip", args: ["route", "flush", "proto", String(routeProtocol)] }).catch(() => undefined);
       await exec({ cmd: "ip", args: ["link", "del", vxlanDevice] }).catch(() => undefined);
     }
-    const commands = networkCommands(plan, applied);
+    const commands = networkCommands(plan, applied, { mtu: vxlanMtuFor(options.linkMtu) });
     for (const c of commands) {
       try {
         await exec(c);

@@ -50,6 +50,11 @@ describe("CNI conflist", () => {
     assert.deepEqual(portmap, { type: "portmap", capabilities: { portMappings: true }, snat: true });
   });
 
+  it("sets the bridge's and veths' MTU when given (smaller under VXLAN)", () => {
+    const [bridge] = cniConflist({ confDir: "/x", podCidr: "10.244.1.0/24", ipamDataDir: "/d/ipam", mtu: 1450 })["plugins"] as Array<Record<string, unknown>>;
+    assert.equal(bridge?.["mtu"], 1450);
+  });
+
   it("writes the file once and leaves it alone when unchanged", () => {
     const dir = mkdtempSync(join(tmpdir(), "k8ts-cni-"));
     try {
