@@ -7,7 +7,9 @@
 // share the bridge), then, after every agent restarts with --network-backend vxlan, over
 // k8ts.vxlan (pods keep running across the restart). A pod on node 1 reaches pods on
 // nodes 2 and 3 by IP and through a ClusterIP Service whose endpoints are all on those
-// nodes; a Node that goes takes its routes and VXLAN entries with it.
+// nodes; a Node that goes takes its routes and VXLAN entries with it. Pods get the link's
+// MTU (1500), and under VXLAN 50 bytes less (1450), as does k8ts.vxlan. The official kubectl
+// drains a node holding two pods of a Deployment guarded by a PodDisruptionBudget.
 // Needs root and the node packages; skipped with the reason otherwise.
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -19,11 +21,12 @@ import { after, before, describe, it } from "node:test";
 import type { Node, Pod, Service } from "../../src/api/index.js";
 import { Client, httpTransport, loadKubeconfig, resource } from "../../src/client/index.js";
 import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { freePort, k8tsBin } from "../harness/index.js";
+import { freePort, k8tsBin, kubectlBin, run } from "../harness/index.js";
 
 const nodesRes = resource<Node>("", "v1", "nodes", "Node", false);
 const podsRes = resource<Pod>("", "v1", "pods", "Pod", true);
 const servicesRes = resource<Service>("", "v1", "services", "Service", true);
+const deploymentsRes = resource("apps", "v1", "deployments", "Deployment", true);
 const image = "k8ts.local/busybox:latest";
 const ns = "default";
 const missing = process.getuid?.() !== 0 ? "needs root" : checkNodePrerequisites() || (existsSync("/usr/bin/nsenter") ? undefined : "needs nsenter (util-linux)");
@@ -160,6 +163,7 @@ describe("the pod network across three nodes (network namespaces) on real contai
   };
 
   const routes = (i: number): string => sh(["ip", "-n", netnsOf(i), "route", "show", "proto", "75"]);
+  const linkMtu = (i: number, dev: string): number => (JSON.parse(sh(["ip", "-n", netnsOf(i), "-j", "link", "show", dev])) as Array<{ mtu: number }>)[0]!.mtu;
 
   /** Runs `script` in a pod on `node` (restartPolicy Never) and returns what it wrote to its termination log; fails the test when it fails. */
   let lastClientIP = "";
@@ -217,6 +221,8 @@ describe("the pod network across three nodes (network namespaces) on real contai
     if (process.env.K8TS_MULTINODE_HOLD) await new Promise((r) => setTimeout(r, Number(process.env.K8TS_MULTINODE_HOLD) * 1000));
     // Pods first, while their agents run to stop them; then agents (they stop their containerd), server, network.
     if (client) {
+      // A Deployment a failed drain test left would recreate its pods.
+      await client.delete(deploymentsRes, "drain-web", { namespace: ns }).catch(() => undefined);
       await client.deleteCollection(podsRes, { namespace: ns }).catch(() => undefined);
       await waitFor("pods gone", async () => ((await client.list(podsRes, { namespace: ns })).items.length === 0 ? true : undefined), 60_000).catch(() => undefined);
     }
@@ -266,14 +272,17 @@ describe("the pod network across three nodes (network namespaces) on real contai
     // From node 1's own namespace first (node → remote pod), then from a pod (pod → remote pod).
     assert.equal(fromNode(0, `http://${podIPs.get("web-2")}:8080/`), "web-2");
     assert.equal(fromNode(0, `http://${podIPs.get("web-3")}:8080/`), "web-3");
-    const got = await runPod("node-1", `timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/ > /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/ >> /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/cgi-bin/ip >> /dev/termination-log`);
-    const [first, second, seenRaw] = got.trim().split("\n");
+    const got = await runPod("node-1", `timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/ > /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/ >> /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/cgi-bin/ip >> /dev/termination-log && cat /sys/class/net/eth0/mtu >> /dev/termination-log`);
+    const [first, second, seenRaw, mtu] = got.trim().split("\n");
     // busybox httpd listens on a dual-stack socket: REMOTE_ADDR is "[::ffff:a.b.c.d]".
     const seen = (seenRaw ?? "").replace(/^\[::ffff:(.*)\]$/, "$1");
     assert.deepEqual([first, second], ["web-2", "web-3"]);
     // Not masqueraded between nodes: the pod on node 3 sees the client's pod IP.
     assert.ok(lastClientIP);
     assert.equal(seen, lastClientIP, `web-3 saw ${seen}, the client pod is ${lastClientIP}`);
+    // host-gw adds no header: the pod keeps the node link's MTU.
+    assert.equal(linkMtu(0, "eth0"), 1500);
+    assert.equal(mtu, "1500");
   });
 
   it("a ClusterIP Service whose endpoints are all on other nodes answers from both", async () => {
@@ -303,10 +312,118 @@ describe("the pod network across three nodes (network namespaces) on real contai
     const fdb = sh(["bridge", "-n", netnsOf(0), "fdb", "show", "dev", "k8ts.vxlan"]);
     assert.match(fdb, new RegExp(`dst ${nodeIPOf(1).replace(/\./g, "\\.")}`));
     assert.match(fdb, new RegExp(`dst ${nodeIPOf(2).replace(/\./g, "\\.")}`));
-    const got = await runPod("node-1", `timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/ > /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/ >> /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/cgi-bin/ip >> /dev/termination-log`);
-    const [first, second, seenRaw] = got.trim().split("\n");
+    const got = await runPod("node-1", `timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/ > /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-3")}:8080/ >> /dev/termination-log && timeout 5 wget -q -O - http://${podIPs.get("web-2")}:8080/cgi-bin/ip >> /dev/termination-log && cat /sys/class/net/eth0/mtu >> /dev/termination-log`);
+    const [first, second, seenRaw, mtu] = got.trim().split("\n");
     assert.deepEqual([first, second], ["web-2", "web-3"]);
     assert.equal((seenRaw ?? "").replace(/^\[::ffff:(.*)\]$/, "$1"), lastClientIP, "over VXLAN too, the remote pod sees the client's pod IP");
+    // VXLAN adds 50 bytes: the device and a pod started under it get 1450 on the 1500-byte link, so encapsulated packets fit it.
+    assert.equal(linkMtu(0, "eth0"), 1500);
+    assert.equal(linkMtu(0, "k8ts.vxlan"), 1450);
+    assert.equal(mtu, "1450", "a pod's eth0 under VXLAN");
+  });
+
+  it("kubectl drain evicts a node's Deployment pods within a PodDisruptionBudget; they come up on the other nodes", { skip: existsSync(kubectlBin) ? false : "run `npm run tools` for kubectl" }, async () => {
+    const kubeconfig = join(dataDir, "server", "kubeconfig.yaml");
+    const kubectl = async (...args: string[]): Promise<string> => {
+      const r = await run(kubectlBin, ["--kubeconfig", kubeconfig, ...args], { timeoutMs: 150_000 });
+      assert.equal(r.code, 0, `kubectl ${args.join(" ")}: ${r.stderr}${r.stdout}`);
+      return r.stdout + r.stderr;
+    };
+    const app = "drain-web";
+    const isReady = (p: Pod) => !p.metadata.deletionTimestamp && !!p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+    const pods = async () => (await client.list(podsRes, { namespace: ns, labelSelector: `app=${app}` })).items;
+    const readyOn = async (want: number) => {
+      const all = await pods();
+      return all.length === want && all.every(isReady) ? all : undefined;
+    };
+    const manifest = (replicas: number) => JSON.stringify({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: app, namespace: ns },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app } },
+        template: {
+          metadata: { labels: { app } },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app } } }],
+            containers: [{ name: "c", image, imagePullPolicy: "Never", command: ["sleep", "3600"] }],
+          },
+        },
+      },
+    });
+    const apply = async (replicas: number) => {
+      const r = await run(kubectlBin, ["--kubeconfig", kubeconfig, "apply", "-f", "-"], { stdin: manifest(replicas) });
+      assert.equal(r.code, 0, r.stderr);
+    };
+
+    // Two pods on node-1 (the others cordoned meanwhile), then a third spread elsewhere: node-1
+    // holds two, so its drain needs the budget to let the second go only once a replacement is Ready.
+    // (node-2 and node-3 also run bare pods, which drain refuses without --force.)
+    await kubectl("cordon", "node-2");
+    await kubectl("cordon", "node-3");
+    await apply(2);
+    await waitFor("two drain-web pods Ready on node-1", () => readyOn(2), 60_000);
+    await kubectl("uncordon", "node-2");
+    await kubectl("uncordon", "node-3");
+    await apply(3);
+    const before = await waitFor("three drain-web pods Ready", () => readyOn(3), 60_000);
+    assert.equal(before.filter((p) => p.spec?.nodeName === "node-1").length, 2, `two on node-1, the third spread to another node: ${before.map((p) => p.spec?.nodeName).join(", ")}`);
+    await kubectl("create", "poddisruptionbudget", app, `--selector=app=${app}`, "--min-available=2");
+    await waitFor("the budget allows one disruption", async () => {
+      const pdb = JSON.parse(await kubectl("get", "pdb", app, "-o", "json")) as { status?: { disruptionsAllowed?: number } };
+      return pdb.status?.disruptionsAllowed === 1 ? true : undefined;
+    }, 30_000);
+
+    // A watch counts Ready pods (not being deleted) through the whole drain.
+    const stopWatch = new AbortController();
+    const list = await client.list(podsRes, { namespace: ns, labelSelector: `app=${app}` });
+    const state = new Map(list.items.map((p) => [p.metadata.name ?? "", p]));
+    const readyCount = () => [...state.values()].filter(isReady).length;
+    let minReady = readyCount();
+    let events = 0;
+    const watching = (async () => {
+      let rv = list.metadata?.resourceVersion;
+      // A watch the server ends is resumed from the last version seen, so no change goes unobserved.
+      while (!stopWatch.signal.aborted) {
+        for await (const ev of client.watch(podsRes, { namespace: ns, labelSelector: `app=${app}`, resourceVersion: rv, signal: stopWatch.signal })) {
+          if (ev.type === "ERROR") throw new Error(`watch: ${ev.object.message}`);
+          rv = ev.object.metadata.resourceVersion;
+          if (ev.type === "BOOKMARK") continue;
+          events++;
+          if (ev.type === "DELETED") state.delete(ev.object.metadata.name ?? "");
+          else state.set(ev.object.metadata.name ?? "", ev.object);
+          minReady = Math.min(minReady, readyCount());
+        }
+      }
+    })();
+
+    try {
+      const out = await kubectl("drain", "node-1", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=120s");
+      assert.match(out, /node\/node-1 cordoned/);
+      assert.match(out, /node\/node-1 drained/);
+      // Both node-1 pods were evicted at once; the budget refused the second until the first one's replacement was Ready.
+      assert.match(out, /Cannot evict pod as it would violate the pod's disruption budget/);
+      assert.equal((await client.get(nodesRes, "node-1")).spec?.unschedulable, true);
+      const afterDrain = await waitFor("three drain-web pods Ready, none on node-1", async () => {
+        const all = await readyOn(3);
+        return all?.every((p) => p.spec?.nodeName !== "node-1") ? all : undefined;
+      }, 60_000);
+      assert.ok(afterDrain.every((p) => p.spec?.nodeName === "node-2" || p.spec?.nodeName === "node-3"));
+      await waitFor("the watch caught up", () => (readyCount() === 3 && [...state.values()].every((p) => p.spec?.nodeName !== "node-1") ? true : undefined), 10_000);
+    } finally {
+      stopWatch.abort();
+      await watching;
+    }
+    assert.ok(events > 0, "the watch saw the drain");
+    assert.ok(minReady >= 2, `the watch saw only ${minReady} Ready pods: the budget did not hold`);
+
+    await kubectl("uncordon", "node-1");
+    assert.notEqual((await client.get(nodesRes, "node-1")).spec?.unschedulable, true);
+    await kubectl("delete", "pdb", app);
+    await client.delete(deploymentsRes, app, { namespace: ns });
+    await waitFor("drain-web pods gone", async () => ((await pods()).length === 0 ? true : undefined), 60_000);
   });
 
   it("a Node that goes takes its route and VXLAN entries on the other nodes with it", async () => {
