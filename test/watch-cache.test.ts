@@ -1,8 +1,8 @@
 /**
  * The watch cache through the API server: N watchers (HTTP and in-process, with selectors)
  * cost no store watch of their own, every watcher gets every matching event in order with
- * store revisions, LISTs are served at the cache's revision, and in-process callers get
- * their own copies of the shared events.
+ * store revisions, LISTs are served at the cache's revision, and in-process watchers share
+ * one decoded object per event (read-only: frozen under the cache mutation detector).
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -85,27 +85,35 @@ describe("watch cache through the API", () => {
     assert.equal(after.items.filter((o) => o.metadata.name?.startsWith("c")).length, 20);
   });
 
-  it("gives in-process watchers their own copies of shared events", async () => {
+  it("hands every in-process watcher the same object per event, frozen when the detector asks", async () => {
     const ns = "default";
     const rv = (await local.list(resources.configmaps, { namespace: ns })).metadata?.resourceVersion;
+    const frozenLocal = new Client({ transport: inProcessTransport(server.handler, { freezeWatchEvents: true }) });
     const ac = new AbortController();
-    const first = (): Promise<KubeObject | undefined> =>
+    const first = (client: Client): Promise<KubeObject | undefined> =>
       (async () => {
-        for await (const ev of local.watch(resources.configmaps, { namespace: ns, resourceVersion: rv, signal: ac.signal })) {
+        for await (const ev of client.watch(resources.configmaps, { namespace: ns, resourceVersion: rv, signal: ac.signal })) {
           if (ev.type !== "BOOKMARK" && ev.type !== "ERROR") return ev.object;
         }
         return undefined;
       })();
-    const pending = [first(), first()];
+    const pending = [first(local), first(local), first(frozenLocal)];
     await new Promise((r) => setTimeout(r, 100));
     await local.create(resources.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "shared" }, data: { k: "v" } }, { namespace: ns });
-    const [a, b] = await Promise.all(pending);
+    const [a, b, c] = await Promise.all(pending);
     ac.abort();
-    assert.ok(a && b);
-    assert.notEqual(a, b, "each in-process watcher has its own object");
-    (a.metadata.labels ??= {})["mutated"] = "yes";
-    assert.equal(b.metadata.labels?.["mutated"], undefined);
-    const again = await http.get(resources.configmaps, "shared", { namespace: ns });
-    assert.equal(again.metadata.labels?.["mutated"], undefined);
+    assert.ok(a && b && c);
+    assert.equal(a, b, "one decoded object for every in-process watcher");
+    assert.equal(a, c);
+    assert.equal(a.metadata.name, "shared");
+    assert.ok(Object.isFrozen(c) && Object.isFrozen(c.metadata), "a freezing transport deep-freezes the shared object");
+    assert.throws(() => {
+      (c.metadata as { labels?: Record<string, string> }).labels = { mutated: "yes" };
+    }, TypeError);
+    // GET answers are decoded per request: the caller's own, and the shared event is not theirs.
+    const got = await local.get(resources.configmaps, "shared", { namespace: ns });
+    assert.notEqual(got, a);
+    (got.metadata.labels ??= {})["mutated"] = "yes";
+    assert.equal((await local.get(resources.configmaps, "shared", { namespace: ns })).metadata.labels?.["mutated"], undefined);
   });
 });

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../api/index.js";
-import { isApiError } from "../machinery/index.js";
+import { cacheMutationDetectorEnabled, deepFreeze, escalateCacheMutation, isApiError } from "../machinery/index.js";
 import type { Client } from "./client.js";
 import { realClock, type Clock, type Timer } from "./clock.js";
 import type { Resource } from "./resources.js";
@@ -21,7 +21,10 @@ import type { Resource } from "./resources.js";
  *   delivered); it never goes back.
  * - With `resyncPeriodMs`, every cached object is redelivered as `update(obj, obj)` that
  *   often (level-triggered controllers use it as a safety net).
- * - Cached objects are shared: never mutate them; copy before changing.
+ * - Cached objects are shared (in-process, with every other watcher of the API server's
+ *   watch cache): never mutate them; copy the part you change. With the cache mutation
+ *   detector on (K8TS_CACHE_MUTATION_DETECTOR=1, tests) every cached object is deep-frozen
+ *   and a handler that writes to one fails the process (machinery/cache-mutation-detector.ts).
  *
  *   const pods = new Informer({ client, resource: resources.pods });
  *   pods.addIndex("node", (p) => [p.spec?.nodeName ?? ""]);
@@ -291,6 +294,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private store(key: string, obj: T, old?: T): void {
+    // Listed objects are this cache's own, watched ones shared: with the detector, both are read-only.
+    if (cacheMutationDetectorEnabled) deepFreeze(obj);
     if (old) for (const index of this.indexes.values()) this.unindexOne(index, key, old);
     this.items.set(key, obj);
     for (const index of this.indexes.values()) this.indexOne(index, key, obj);
@@ -333,6 +338,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     try {
       fn();
     } catch (err) {
+      escalateCacheMutation(err);
       this.options.onError?.(err);
     }
   }

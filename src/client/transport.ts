@@ -1,4 +1,5 @@
 import type { RestHandler, UserInfo } from "../api/index.js";
+import { cacheMutationDetectorEnabled, deepFreeze } from "../machinery/index.js";
 
 /**
  * How the Client reaches an API server: the same function shape the API server's core
@@ -25,9 +26,27 @@ export const loopbackUser: UserInfo = {
  * `user` (default: the loopback identity) unless the request names one. The body is
  * copied, as serializing would: the server defaults objects in place and must not
  * change the caller's.
+ *
+ * Watch events are NOT copied: the server's watch cache decodes each event once and every
+ * in-process watcher (every informer of the controllers, scheduler, kubelet…) gets that
+ * same object, as client-go's shared informers share theirs. So an event's object, and
+ * whatever an informer caches from it, must never be mutated: copy the part you change.
+ * With the cache mutation detector on (tests) the events are deep-frozen, so a write to
+ * one throws where it happens. GET and LIST answers are decoded per request (from the
+ * store or the cache's stored bytes) and belong to the caller.
  */
-export function inProcessTransport(handler: RestHandler, options: { user?: UserInfo; /** As an HTTP client's User-Agent: it names the field manager of writes without one. */ userAgent?: string } = {}): Transport {
+export function inProcessTransport(
+  handler: RestHandler,
+  options: {
+    user?: UserInfo;
+    /** As an HTTP client's User-Agent: it names the field manager of writes without one. */
+    userAgent?: string;
+    /** Deep-freeze watch events (default: the cache mutation detector's setting, K8TS_CACHE_MUTATION_DETECTOR). */
+    freezeWatchEvents?: boolean;
+  } = {},
+): Transport {
   const user = options.user ?? loopbackUser;
+  const freeze = options.freezeWatchEvents ?? cacheMutationDetectorEnabled;
   return async (request) => {
     const response = await handler({
       ...request,
@@ -38,16 +57,16 @@ export function inProcessTransport(handler: RestHandler, options: { user?: UserI
     // Status bodies are built in code and may hold `undefined` fields that JSON would
     // drop; drop them here too, so both transports answer exactly the same Status.
     if (isStatus(response.body)) return { ...response, body: JSON.parse(JSON.stringify(response.body)) as unknown };
-    // Watch events from the server's watch cache are shared by all its watchers: callers get copies.
-    if (response.watch) return { ...response, watch: copiedEvents(response.watch) };
+    if (response.watch && freeze) return { ...response, watch: frozenEvents(response.watch) };
     return response;
   };
 }
 
-function copiedEvents<T>(events: AsyncIterable<T>): AsyncIterableIterator<T> {
+/** The events, each deep-frozen before it is handed on (once: a frozen event is skipped at one check). */
+function frozenEvents<T>(events: AsyncIterable<T>): AsyncIterableIterator<T> {
   const inner = events[Symbol.asyncIterator]();
   const it: AsyncIterableIterator<T> = {
-    next: () => inner.next().then((r) => (r.done ? r : { done: false, value: structuredClone(r.value) })),
+    next: () => inner.next().then((r) => (r.done ? r : { done: false, value: deepFreeze(r.value) })),
     return: (value?: unknown) => (inner.return ? inner.return(value) : Promise.resolve({ done: true, value: undefined })) as Promise<IteratorResult<T>>,
     [Symbol.asyncIterator]: () => it,
   };

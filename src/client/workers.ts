@@ -1,3 +1,4 @@
+import { escalateCacheMutation } from "../machinery/index.js";
 import type { WorkQueue } from "./workqueue.js";
 
 /**
@@ -66,6 +67,8 @@ export async function runWorkers(queue: WorkQueue, reconcile: Reconcile, options
         queue.forget(key);
         if (result && result.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
       } catch (err) {
+        // With the cache mutation detector (tests), writing to a cached object is a bug to fail on, not to retry.
+        escalateCacheMutation(err);
         onError?.(key, err);
         if (isTerminalError(err)) queue.forget(key);
         else queue.addRateLimited(key);

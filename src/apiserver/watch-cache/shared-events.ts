@@ -4,11 +4,14 @@
  * one object), the wire event `{type, object}` is built once per type, and the HTTP edge
  * serializes each wire event once (`serializedWatchLine`).
  *
- * Shared objects are read-only by contract: the HTTP edge only serializes them, and the
- * in-process transport hands its callers copies (client/transport.ts).
+ * Shared objects are read-only by contract, for the server as for its in-process callers:
+ * the HTTP edge only serializes them, and the in-process transport hands the same objects
+ * to every in-process watcher (client/transport.ts). With the cache mutation detector on
+ * (tests) they are deep-frozen here, so any writer throws.
  */
 import type { KubeObject, WatchEventBody } from "../../api/index.js";
 import type { StoreEvent } from "../../storage/index.js";
+import { cacheMutationDetectorEnabled, deepFreeze } from "../../machinery/index.js";
 import { decodeEvent } from "../object-store.js";
 
 type Decoded = { type: "put" | "delete"; object: KubeObject; prev?: KubeObject };
@@ -22,6 +25,7 @@ export function sharedDecode(ev: StoreEvent): Decoded {
   let d = decoded.get(ev);
   if (!d) {
     d = decodeEvent(ev);
+    if (cacheMutationDetectorEnabled) deepFreeze(d);
     decoded.set(ev, d);
   }
   return d;
