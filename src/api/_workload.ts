@@ -1,6 +1,6 @@
 // Helpers the workload kinds (apps/v1, batch/v1) share: selector and template checks as
 // pkg/apis/apps/validation, and the CONTAINERS / IMAGES / SELECTOR cells of printers.go.
-import { fieldError, labelSelectorFromObject } from "../machinery/index.js";
+import { fieldError, jsonEqual, labelSelectorFromObject } from "../machinery/index.js";
 import type { FieldError, MetaLabelSelector } from "../machinery/index.js";
 import type { IntOrString, PodTemplateSpec } from "./_core-types.js";
 import type { TableColumn } from "./resource-type.js";
@@ -61,17 +61,7 @@ export function immutableSelector(selector: unknown, oldSelector: unknown, field
 }
 
 /** Equality of JSON values, ignoring the order of object keys (apiequality.Semantic.DeepEqual for API data). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}
+export { jsonEqual };
 
 const percentRE = /^[0-9]+%$/;
 

@@ -1,6 +1,5 @@
-import { isDeepStrictEqual } from "node:util";
 import type { KubeObject } from "../api/index.js";
-import { ApiError } from "../machinery/index.js";
+import { ApiError, jsonEqual } from "../machinery/index.js";
 import { defaultAndValidate } from "./admission.js";
 import type { VerbContext } from "./context.js";
 import { groupResource } from "./names.js";
@@ -56,9 +55,11 @@ export async function guaranteedUpdate(
       if (options.create) return { object: await options.create(), deleted: false, created: true };
       throw ApiError.notFound(groupResource(rt), info.name);
     }
-    const current = await toRequestVersion(ctx, decodeObject(got.kv));
+    const stored = decodeObject(got.kv);
     // A resource served in several versions (CRDs) stores one; the request sees its own.
-    const next = await mutate(withTypeMeta(rt, structuredClone(current)));
+    const current = await toRequestVersion(ctx, stored);
+    // mutate's private copy: decoding the stored text again is cheaper than structuredClone.
+    const next = await mutate(withTypeMeta(rt, current === stored ? decodeObject(got.kv) : structuredClone(current)));
     const pinned = next.metadata.resourceVersion;
     if (pinned && pinned !== current.metadata.resourceVersion) throw ApiError.staleUpdate(groupResource(rt), info.name);
 
@@ -136,7 +137,7 @@ function prepareUpdate(ctx: VerbContext, next: KubeObject, current: KubeObject, 
   }
   if (subresource === "" && !deleting) strategy?.prepareForUpdate?.(next, current);
   if (strategy?.tracksGeneration) {
-    const changed = strategy.specChanged ? strategy.specChanged(next, current) : !isDeepStrictEqual(withoutMetaAndStatus(next), withoutMetaAndStatus(current));
+    const changed = strategy.specChanged ? strategy.specChanged(next, current) : !jsonEqual(withoutMetaAndStatus(next), withoutMetaAndStatus(current));
     next.metadata.generation = (current.metadata.generation ?? 0) + (changed ? 1 : 0);
   }
 }
@@ -148,7 +149,7 @@ function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
 
 function sameObject(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))));
+  return jsonEqual(strip(a), strip(b));
 }
 
 /** For `mutate` callbacks: the object without a resourceVersion, so a lost race is retried, not refused. */

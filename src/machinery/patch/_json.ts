@@ -37,22 +37,34 @@ export function cloneJson<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
-/** Deep equality of JSON values (object key order does not matter). */
+/**
+ * Deep equality of JSON values, as their JSON texts would compare: object key order does
+ * not matter and members whose value is undefined count as absent (JSON drops them).
+ * Stops at the first difference, without serialising (the API server compares every
+ * update's object with the stored one).
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  const ka = kindOf(a);
-  if (ka !== kindOf(b)) return false;
-  if (ka === "array") {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  const aArray = Array.isArray(a);
+  if (aArray !== Array.isArray(b)) return false;
+  if (aArray) {
     const x = a as unknown[];
     const y = b as unknown[];
-    return x.length === y.length && x.every((v, i) => jsonEqual(v, y[i]));
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!jsonEqual(x[i], y[i])) return false;
+    return true;
   }
-  if (ka === "object") {
-    const x = a as Record<string, unknown>;
-    const y = b as Record<string, unknown>;
-    const keys = Object.keys(x);
-    return keys.length === Object.keys(y).length && keys.every((k) => hasOwn(y, k) && jsonEqual(x[k], y[k]));
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in x) {
+    if (!hasOwn(x, k) || x[k] === undefined) continue;
+    count++;
+    if (!hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
   }
-  return ka === "null" || a === b;
+  for (const k in y) if (hasOwn(y, k) && y[k] !== undefined) count--;
+  return count === 0;
 }
 
 /** Go's reflect type name of a decoded JSON value, for "expected a X, but received a Y". */

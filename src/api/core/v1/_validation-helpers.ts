@@ -1,5 +1,5 @@
 // Small validation helpers shared by the core/v1 strategies.
-import { fieldError, nameIsDNSSubdomain, regexError } from "../../../machinery/index.js";
+import { fieldError, jsonEqual, nameIsDNSSubdomain, regexError } from "../../../machinery/index.js";
 import type { FieldError, NameValidator } from "../../../machinery/index.js";
 import type { KubeObject } from "../../object.js";
 
@@ -38,17 +38,7 @@ export function supported(field: string, value: string | undefined, values: stri
 }
 
 /** A deep equality for JSON values (spec immutability checks). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  const ka = Object.keys(ra).filter((k) => ra[k] !== undefined);
-  const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => jsonEqual(ra[k], rb[k]));
-}
+export { jsonEqual };
 
 const configKeyRe = /^[-._a-zA-Z0-9]+$/;
 
