@@ -9,16 +9,20 @@ const maxConflictRetries = 5;
 
 /**
  * The ResourceQuota admission plugin (plugin/pkg/admission/resourcequota): a create (or an
- * update that grows usage) is charged against every quota of its namespace that tracks what
- * it uses; one that would take `status.used` past `status.hard` is refused with upstream's
- * 403 `exceeded quota: NAME, requested: …, used: …, limited: …`. The charge is written to
- * the quota's status at once (compare-and-swap), so concurrent creates cannot overrun it;
- * the resource quota controller later recomputes usage from what exists.
+ * update of a Service or claim, which can grow usage) is charged against every quota of its
+ * namespace that tracks what it uses; one that would take `status.used` past `status.hard`
+ * is refused with upstream's 403 `exceeded quota: NAME, requested: …, used: …, limited: …`.
+ * The charge is written to the quota's status at once (compare-and-swap), so concurrent
+ * creates cannot overrun it; the resource quota controller later recomputes usage from what
+ * exists.
  */
 export const resourceQuotaAdmission: AdmissionPlugin = {
   name: "ResourceQuota",
   async validate(attrs) {
-    if ((attrs.operation !== "CREATE" && attrs.operation !== "UPDATE") || attrs.subresource !== "" || !attrs.object || !attrs.rt.namespaced || !attrs.namespace) return;
+    if (attrs.subresource !== "" || !attrs.object || !attrs.rt.namespaced || !attrs.namespace || !chargeable(attrs)) return;
+    // A first look outside the queue: most requests (Lease renewals, Events) meet no quota
+    // that tracks them, and those must not wait behind another request's charge.
+    if (!(await anyQuotaTracks(attrs))) return;
     // One check at a time per namespace in this process (as upstream's quota evaluator queues
     // work per namespace), so concurrent creates do not race on the same status; another API
     // server's writes still lose a compare-and-swap and are retried.
@@ -31,6 +35,28 @@ export const resourceQuotaAdmission: AdmissionPlugin = {
     });
   },
 };
+
+// The kinds whose usage can grow on update, as upstream's evaluators that handle UPDATE
+// (pkg/quota/v1/evaluator/core): a Service can change type, a claim can grow. A pod's
+// resources only change through the resize subresource (k8ts has none; pod updates may not
+// touch them), and every other kind counts objects, which an update never adds.
+const chargedOnUpdate = new Set(["services", "persistentvolumeclaims"]);
+
+/** evaluator.Handles: whether this operation can be charged at all. */
+function chargeable(attrs: AdmissionAttributes): boolean {
+  if (attrs.operation === "CREATE") return true;
+  return attrs.operation === "UPDATE" && attrs.rt.group === "" && chargedOnUpdate.has(attrs.rt.plural);
+}
+
+async function quotasOf(attrs: AdmissionAttributes): Promise<ResourceQuota[]> {
+  return listStored<ResourceQuota>(attrs.server, { group: "", version: "v1", plural: "resourcequotas", namespace: attrs.namespace });
+}
+
+/** Whether any quota of the namespace tracks something this object uses (evaluator.Matches). */
+async function anyQuotaTracks(attrs: AdmissionAttributes): Promise<boolean> {
+  const quotas = await quotasOf(attrs);
+  return quotas.some((q) => quotaMatches(q, attrs.rt.group, attrs.rt.plural, attrs.object, Object.keys(q.status?.hard ?? {})));
+}
 
 // Per store (one API server's cluster), per namespace: the last queued check.
 const queues = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -52,7 +78,8 @@ async function inNamespaceOrder<T>(store: object, namespace: string, fn: () => P
 async function checkAndCharge(attrs: AdmissionAttributes): Promise<"done" | "conflict"> {
   const { group, plural } = attrs.rt;
   const now = attrs.server.now();
-  const quotas = await listStored<ResourceQuota>(attrs.server, { group: "", version: "v1", plural: "resourcequotas", namespace: attrs.namespace });
+  // Read again in the queue: the checks before this one may have charged these quotas.
+  const quotas = await quotasOf(attrs);
   if (quotas.length === 0) return "done";
 
   const interesting: ResourceQuota[] = [];

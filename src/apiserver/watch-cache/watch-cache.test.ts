@@ -62,6 +62,23 @@ describe("WatchCache", () => {
     assert.equal(c.revision(), d.revision);
   });
 
+  it("tells whether anything is under a prefix without listing, as objects come and go", async () => {
+    cache = new WatchCache({ store });
+    await cache.start([pods]);
+    const c = cache.resource(pods)!;
+    assert.equal(c.hasAny(`${pods}ns1/`), false);
+    await store.create(`${pods}ns1/a`, "{}");
+    const b = await store.create(`${pods}ns10/b`, "{}");
+    assert.ok(b.ok && (await cache.waitFor(b.kv.modRevision)));
+    assert.equal(c.hasAny(`${pods}ns1/`), true);
+    assert.equal(c.hasAny(`${pods}ns2/`), false, "a key after the prefix is not under it");
+    assert.equal(c.hasAny(`${pods}ns0/`), false, "a key before the prefix is not under it");
+    const d = await store.delete(`${pods}ns1/a`);
+    assert.ok(d.ok && (await cache.waitFor(d.revision)));
+    assert.equal(c.hasAny(`${pods}ns1/`), false, "ns10 is another namespace");
+    assert.equal(c.hasAny(pods), true);
+  });
+
   it("replays history after a revision and refuses starts older than its history", async () => {
     cache = new WatchCache({ store, historyLimit: 100 });
     await cache.start([pods]);

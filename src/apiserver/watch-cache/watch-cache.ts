@@ -120,8 +120,26 @@ export class ResourceCache {
 
   /** The objects under `prefix` (a namespace's, or all), in key order, at `revision()`. */
   list(prefix: string): KeyValue[] {
-    this.#sorted ??= [...this.#items.keys()].sort();
-    const keys = this.#sorted;
+    const keys = this.#sortedKeys();
+    const out: KeyValue[] = [];
+    for (let i = this.#firstIndex(prefix); i < keys.length && keys[i]!.startsWith(prefix); i++) out.push(this.#items.get(keys[i]!)!);
+    return out;
+  }
+
+  /** Whether any object is under `prefix`: a namespace without any costs a lookup, no list (admission reads). */
+  hasAny(prefix: string): boolean {
+    const keys = this.#sortedKeys();
+    const i = this.#firstIndex(prefix);
+    return i < keys.length && keys[i]!.startsWith(prefix);
+  }
+
+  #sortedKeys(): string[] {
+    return (this.#sorted ??= [...this.#items.keys()].sort());
+  }
+
+  /** The index of the first key not below `prefix`. */
+  #firstIndex(prefix: string): number {
+    const keys = this.#sortedKeys();
     let lo = 0;
     let hi = keys.length;
     while (lo < hi) {
@@ -129,9 +147,7 @@ export class ResourceCache {
       if (keys[mid]! < prefix) lo = mid + 1;
       else hi = mid;
     }
-    const out: KeyValue[] = [];
-    for (let i = lo; i < keys.length && keys[i]!.startsWith(prefix); i++) out.push(this.#items.get(keys[i]!)!);
-    return out;
+    return lo;
   }
 
   get(key: string): KeyValue | undefined {
