@@ -236,6 +236,28 @@ describe("Informer", () => {
     assert.equal(await waiting, false);
   });
 
+  it("with freezeCached (the cache mutation detector), caches listed and watched objects read-only", async () => {
+    const server = new Scripted();
+    server.items = [pod("a", "p1", "5")];
+    const inf = new Informer({ client: server.client, resource: resources.pods, clock: new FakeClock(), freezeCached: true });
+    const ac = new AbortController();
+    const run = inf.start(ac.signal);
+    await until(() => server.streams.length === 1);
+    server.lastStream.push({ type: "ADDED", object: pod("a", "p2", "11") });
+    await until(() => inf.get("a/p2") !== undefined);
+    for (const key of ["a/p1", "a/p2"]) {
+      const cached = inf.get(key)!;
+      assert.throws(() => {
+        (cached.metadata.labels ??= {})["x"] = "y";
+      }, TypeError, key);
+      assert.throws(() => {
+        (cached.spec as { nodeName?: string }).nodeName = "n";
+      }, TypeError, key);
+    }
+    ac.abort();
+    await run;
+  });
+
   it("keeps running when a handler throws", async () => {
     const server = new Scripted();
     server.items = [pod("a", "p1", "1")];

@@ -53,6 +53,8 @@ export interface InformerOptions<T extends KubeObject> {
   transform?: (obj: T) => T;
   /** Told about list/watch failures (they are retried) and handler throws (they are swallowed). */
   onError?: (err: unknown) => void;
+  /** Deep-freeze every cached object (default: the cache mutation detector's setting, K8TS_CACHE_MUTATION_DETECTOR). */
+  freezeCached?: boolean;
 }
 
 export interface InformerHandlers<T extends KubeObject> {
@@ -84,6 +86,7 @@ const backoffMaxMs = 30_000;
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly options: InformerOptions<T>;
   private readonly clock: Clock;
+  private readonly freeze: boolean;
   private readonly items = new Map<string, T>();
   private readonly indexes = new Map<string, { fn: IndexFunc<T>; values: Map<string, Set<string>> }>();
   private readonly handlers = new Set<InformerHandlers<T>>();
@@ -95,6 +98,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   constructor(options: InformerOptions<T>) {
     this.options = options;
     this.clock = options.clock ?? realClock;
+    this.freeze = options.freezeCached ?? cacheMutationDetectorEnabled;
     this.addIndex(namespaceIndex, (obj) => [obj.metadata.namespace ?? ""]);
   }
 
@@ -295,7 +299,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private store(key: string, obj: T, old?: T): void {
     // Listed objects are this cache's own, watched ones shared: with the detector, both are read-only.
-    if (cacheMutationDetectorEnabled) deepFreeze(obj);
+    if (this.freeze) deepFreeze(obj);
     if (old) for (const index of this.indexes.values()) this.unindexOne(index, key, old);
     this.items.set(key, obj);
     for (const index of this.indexes.values()) this.indexOne(index, key, obj);
