@@ -91,12 +91,14 @@ export class IptablesNetpolBackend implements NetpolBackend {
   async cleanup(): Promise<void> {
     this.prev = {};
     for (const f of families) {
+      // Read first: on a node that never ran this mode nothing is touched (iptables-nft would
+      // create its filter table just to find no jump to delete).
+      const names = await netpolChains(this.runner, f.save).catch(() => []);
+      if (names.length === 0) continue;
       for (let i = 0; i < 10; i++) {
         const r = await this.runner.run(f.iptables, ["-w", "-D", "FORWARD", ...iptablesNetpolJump]).catch(() => ({ code: 1 }));
         if (r.code !== 0) break;
       }
-      const names = await netpolChains(this.runner, f.save).catch(() => []);
-      if (names.length === 0) continue;
       // Declared (so flushed) first, deleted after: the chains jump to each other.
       const lines = ["*filter", ...names.map((n) => `:${n} - [0:0]`), ...names.map((n) => `-X ${n}`), "COMMIT", ""];
       await runChecked(this.runner, f.restore, ["-w", "--noflush"], lines.join("\n"));
