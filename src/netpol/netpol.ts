@@ -97,13 +97,14 @@ export function startNetworkPolicy(options: NetworkPolicyOptions): RunningNetwor
 
   const runSync = async (): Promise<void> => {
     timer = undefined;
-    if (signal.aborted) return;
+    const b = backend; // set before the first schedule
+    if (signal.aborted || !b) return;
     running = true;
     dirty = false;
     const started = ++syncCount;
     lastStart = performance.now();
     try {
-      await backend!.sync({
+      await b.sync({
         nodeName: options.nodeName,
         pods: podCache.list().map(podEntry).filter((e): e is PodEntry => e !== null),
         namespaces: nsCache.list().map((n) => ({ name: n.metadata.name ?? "", labels: n.metadata.labels ?? {} })),
