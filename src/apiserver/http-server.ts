@@ -263,6 +263,13 @@ function writeResponse(res: ServerResponse, response: RestResponse, accept: stri
     payload = toYaml(response.body);
   } else {
     headers["Content-Type"] ??= "application/json";
+    const items = bigListItems(response.body);
+    if (items) {
+      // Chunked, item by item: 150,000 pods are ~500 MB of JSON, past V8's longest string.
+      res.writeHead(response.status, headers);
+      void writeListBody(res, response.body as Record<string, unknown>, items);
+      return;
+    }
     payload = JSON.stringify(response.body) + "\n";
   }
   headers["Content-Length"] = String(Buffer.byteLength(payload));
@@ -282,18 +289,59 @@ function writeResponse(res: ServerResponse, response: RestResponse, accept: stri
  */
 async function writeBody(res: ServerResponse, payload: string | Uint8Array): Promise<void> {
   const data = typeof payload === "string" ? Buffer.from(payload) : payload;
-  const piece = res.socket?.writableHighWaterMark ?? 16 * 1024;
-  const lastStart = data.length === 0 ? 0 : Math.floor((data.length - 1) / piece) * piece;
-  for (let offset = 0; offset < lastStart; offset += piece) {
+  // The last piece fits under the high-water mark, so `end` leaves no drain pending; the
+  // pieces before it are large, since each waits for a drain — one event-loop turn, many
+  // milliseconds on a busy server (16 KiB pieces made a 30 MB LIST take 90 s).
+  const last = res.socket?.writableHighWaterMark ?? 16 * 1024;
+  const lastStart = data.length <= last ? 0 : data.length - last;
+  for (let offset = 0; offset < lastStart; offset += largeWrite) {
     if (res.destroyed) return;
-    if (!res.write(data.subarray(offset, offset + piece))) {
-      await new Promise<void>((resolve) => {
-        res.once("drain", resolve);
-        res.once("close", resolve);
-      });
-    }
+    if (!res.write(data.subarray(offset, Math.min(offset + largeWrite, lastStart)))) await drained(res);
   }
   if (!res.destroyed) res.end(data.subarray(lastStart));
+}
+
+const largeWrite = 1024 * 1024;
+/** Lists longer than this are serialized item by item. */
+const bigList = 2000;
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    res.once("drain", resolve);
+    res.once("close", resolve);
+  });
+}
+
+function bigListItems(body: unknown): unknown[] | undefined {
+  if (body === null || typeof body !== "object") return undefined;
+  const items = (body as { items?: unknown }).items;
+  return Array.isArray(items) && items.length > bigList ? items : undefined;
+}
+
+/**
+ * A List written as JSON a batch of items at a time (chunked encoding), yielding to other
+ * requests between batches: the same bytes JSON.stringify would give, never one string.
+ */
+async function writeListBody(res: ServerResponse, body: Record<string, unknown>, items: unknown[]): Promise<void> {
+  const head = JSON.stringify({ ...body, items: undefined });
+  let out = `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"items":[`;
+  for (let i = 0; i < items.length; i++) {
+    out += (i > 0 ? "," : "") + JSON.stringify(items[i]);
+    if (out.length >= largeWrite) {
+      if (res.destroyed) return;
+      const ok = res.write(out);
+      out = "";
+      if (!ok) await drained(res);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  out += "]}\n";
+  if (out.length > (res.socket?.writableHighWaterMark ?? 16 * 1024) && !res.destroyed) {
+    const ok = res.write(out);
+    out = "";
+    if (!ok) await drained(res);
+  }
+  if (!res.destroyed) res.end(out);
 }
 
 async function streamWatch(res: ServerResponse, response: RestResponse, abort: AbortController): Promise<void> {
