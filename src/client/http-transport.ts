@@ -120,12 +120,16 @@ async function* watchEvents(res: IncomingMessage, signal: AbortSignal | undefine
   try {
     for await (const chunk of res) {
       buffered += (chunk as Buffer).toString("utf8");
+      // Walk the lines by index and cut the buffer once per chunk: slicing the rest off
+      // after every line copied a 1 MB chunk of a busy watch once per event.
+      let start = 0;
       let nl: number;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, nl).trim();
-        buffered = buffered.slice(nl + 1);
+      while ((nl = buffered.indexOf("\n", start)) >= 0) {
+        const line = buffered.slice(start, nl).trim();
+        start = nl + 1;
         if (line) yield JSON.parse(line) as WatchEventBody;
       }
+      buffered = buffered.slice(start);
     }
     const rest = buffered.trim();
     if (rest) yield JSON.parse(rest) as WatchEventBody;
