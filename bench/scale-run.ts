@@ -3,11 +3,12 @@
 // process, pods created through Deployments spread over namespaces, and measurements taken
 // from outside, through the API, while the cluster fills.
 import { spawn, type ChildProcess } from "node:child_process";
+import { request as httpsRequest } from "node:https";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeObject } from "../src/api/index.js";
-import { Client, httpTransport, loadKubeconfig, resources, type HttpTransport } from "../src/client/index.js";
+import { Client, httpTransport, loadKubeconfig, resources, type HttpTransport, type HttpTransportOptions } from "../src/client/index.js";
 import { freePort, k8tsBin } from "../test/harness/index.js";
 
 export interface ScaleOptions {
@@ -57,7 +58,7 @@ export interface ScaleResult {
   durations: { nodesReadySeconds: number; fillSeconds: number };
   scheduler: { meanPodsPerSecond: number; worst10sPodsPerSecond: number; best10sPodsPerSecond: number };
   podStartupMs: Percentiles;
-  apiMs: { mutation: Percentiles; get: Percentiles; list: Percentiles; fullListOfAllPods?: number; fullListError?: string };
+  apiMs: { mutation: Percentiles; get: Percentiles; list: Percentiles; fullListOfAllPods?: number; fullListPaged?: number; fullListError?: string };
   watchDelayMs: Percentiles;
   server: { idleRssMiB: number; peakRssMiB: number; cpuSeconds: number; errorLines: number };
   sim: { peakRssMiB: number; cpuSeconds: number };
@@ -401,13 +402,27 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
 
     // ---- the full LIST of every pod ----
     let fullListOfAllPods: number | undefined;
+    let fullListPaged: number | undefined;
     let fullListError: string | undefined;
     if (options.fullList !== false) {
       try {
+        // One request, as a client asking for everything: the body is counted as it streams
+        // (150,000 pods are ~500 MB, more than one JavaScript string holds), not parsed.
         const t = performance.now();
-        const all = await client.list(resources.pods, { signal: AbortSignal.timeout(120_000) });
+        const { bytes, items } = await streamedList(await loadKubeconfig(kubeconfig), "/api/v1/pods", 300_000);
         fullListOfAllPods = Math.round(performance.now() - t);
-        progress(`scale: LIST of all ${all.items.length} pods in ${fullListOfAllPods} ms`);
+        progress(`scale: LIST of all pods in one request: ${items} pods, ${(bytes / 2 ** 20).toFixed(0)} MiB in ${fullListOfAllPods} ms`);
+        // As `kubectl get pods -A` reads them: pages of 500 with continue tokens.
+        const t2 = performance.now();
+        let count = 0;
+        let token: string | undefined;
+        do {
+          const page = await client.list(resources.pods, { limit: 500, continue: token, signal: AbortSignal.timeout(120_000) });
+          count += page.items.length;
+          token = page.metadata?.continue || undefined;
+        } while (token);
+        fullListPaged = Math.round(performance.now() - t2);
+        progress(`scale: LIST of all ${count} pods in pages of 500 in ${fullListPaged} ms`);
       } catch (err) {
         fullListError = err instanceof Error ? err.message : String(err);
       }
@@ -430,7 +445,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
       durations: { nodesReadySeconds: round(nodesReadySeconds), fillSeconds: round(fillSeconds) },
       scheduler: sched,
       podStartupMs: percentiles(startup),
-      apiMs: { mutation: percentiles(mutationMs), get: percentiles(getMs), list: percentiles(listMs), fullListOfAllPods, fullListError },
+      apiMs: { mutation: percentiles(mutationMs), get: percentiles(getMs), list: percentiles(listMs), fullListOfAllPods, fullListPaged, fullListError },
       watchDelayMs: percentiles(watchDelay),
       server: { idleRssMiB: idle ? mib(idle.rss) : NaN, peakRssMiB: mib(Math.max(serverPeak, finalServer?.peak ?? 0)), cpuSeconds: round(finalServer?.cpuSeconds ?? serverCpu), errorLines },
       sim: { peakRssMiB: mib(Math.max(simPeak, finalSim?.peak ?? 0)), cpuSeconds: round(finalSim?.cpuSeconds ?? simCpu) },
@@ -568,4 +583,49 @@ function fmt(v: number): string {
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+}
+
+/** GET `path` and count the body's bytes and items (`"kind":"Pod"`… would be fragile: count item starts after `"items":[`). */
+function streamedList(options: HttpTransportOptions, path: string, timeoutMs: number): Promise<{ bytes: number; items: number }> {
+  const url = new URL(options.server);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ hostname: url.hostname, port: url.port, path, method: "GET", ca: options.ca, cert: options.cert, key: options.key, headers: { Accept: "application/json", ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) }, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      let bytes = 0;
+      let items = 0;
+      // Items are the objects at depth 2 inside "items": count each `{` that opens one.
+      let depth = 0;
+      let inString = false;
+      let escaped = false;
+      let inItems = false;
+      let tail = "";
+      res.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        const text = chunk.toString("latin1");
+        for (let i = 0; i < text.length; i++) {
+          const c = text[i];
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (c === "\\") escaped = true;
+            else if (c === '"') inString = false;
+            continue;
+          }
+          if (c === '"') {
+            inString = true;
+            if (depth === 1) tail = text.slice(i, i + 8);
+          } else if (c === "{" || c === "[") {
+            if (depth === 1 && c === "[" && tail.startsWith('"items"')) inItems = true;
+            depth++;
+            if (inItems && depth === 3 && c === "{") items++;
+          } else if (c === "}" || c === "]") {
+            depth--;
+            if (depth === 1) inItems = false;
+          }
+        }
+      });
+      res.on("end", () => (res.statusCode === 200 ? resolve({ bytes, items }) : reject(new Error(`LIST answered ${res.statusCode}`))));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }

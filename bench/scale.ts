@@ -78,7 +78,7 @@ const rows: [string, string][] = [
   ["API mutations", `${p(r.apiMs.mutation)} (${r.apiMs.mutation.count} samples)`],
   ["API GETs", `${p(r.apiMs.get)} (${r.apiMs.get.count})`],
   ["API LISTs (one namespace's pods, limit 500)", `${p(r.apiMs.list)} (${r.apiMs.list.count})`],
-  ["LIST of all pods", r.apiMs.fullListOfAllPods !== undefined ? `${r.apiMs.fullListOfAllPods} ms` : (r.apiMs.fullListError ?? "skipped")],
+  ["LIST of all pods (one request / pages of 500)", r.apiMs.fullListOfAllPods !== undefined ? `${r.apiMs.fullListOfAllPods} ms / ${r.apiMs.fullListPaged ?? "–"} ms` : (r.apiMs.fullListError ?? "skipped")],
   ["watch delay (ack → event)", p(r.watchDelayMs)],
   ["server RSS", `idle ${r.server.idleRssMiB} MiB, peak ${r.server.peakRssMiB} MiB; ${r.server.cpuSeconds} CPU s; ${r.server.errorLines} error lines in its log`],
   ["sim RSS", `peak ${r.sim.peakRssMiB} MiB; ${r.sim.cpuSeconds} CPU s`],
