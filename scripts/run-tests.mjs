@@ -43,16 +43,19 @@ const shared = files.filter((f) => !exclusive.test(f));
 const serial = files.filter((f) => exclusive.test(f));
 // A hung test fails after this long instead of holding CI until its deadline.
 const common = ["--enable-source-maps", "--test", "--test-timeout=900000"];
+// Objects shared by informers and watchers are deep-frozen in tests, so code that mutates one
+// fails at the write (src/machinery/cache-mutation-detector.ts); production never sets this.
+const env = { ...process.env, K8TS_CACHE_MUTATION_DETECTOR: process.env.K8TS_CACHE_MUTATION_DETECTOR ?? "1" };
 
 let status = 0;
 if (shared.length) {
-  const r = spawnSync(process.execPath, [...common, "--test-concurrency=2", ...shared], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, [...common, "--test-concurrency=2", ...shared], { stdio: "inherit", env });
   status ||= r.status ?? 1;
 }
 if (serial.length) {
   const hasFlock = spawnSync("sh", ["-c", "command -v flock"], { stdio: "ignore" }).status === 0;
   const cmd = [process.execPath, ...common, "--test-concurrency=1", ...serial];
-  const r = hasFlock ? spawnSync("flock", ["/tmp/k8ts-containerd.lock", ...cmd], { stdio: "inherit" }) : spawnSync(cmd[0], cmd.slice(1), { stdio: "inherit" });
+  const r = hasFlock ? spawnSync("flock", ["/tmp/k8ts-containerd.lock", ...cmd], { stdio: "inherit", env }) : spawnSync(cmd[0], cmd.slice(1), { stdio: "inherit", env });
   status ||= r.status ?? 1;
 }
 process.exit(status);
