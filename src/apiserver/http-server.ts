@@ -129,7 +129,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpsEd
   }
 
   const abort = new AbortController();
-  res.on("close", () => abort.abort());
+  // Only a client gone before its answer was written cancels the work; aborting every
+  // finished request cost each one a DOMException (streams abort themselves when they end).
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const request: RestRequest = {
     method: method as HttpMethod,
     path: url.pathname,
