@@ -293,16 +293,25 @@ function writeResponse(res: ServerResponse, response: RestResponse, accept: stri
  */
 async function writeBody(res: ServerResponse, payload: string | Uint8Array): Promise<void> {
   const data = typeof payload === "string" ? Buffer.from(payload) : payload;
-  // The last piece fits under the high-water mark, so `end` leaves no drain pending; the
-  // pieces before it are large, since each waits for a drain — one event-loop turn, many
-  // milliseconds on a busy server (16 KiB pieces made a 30 MB LIST take 90 s).
-  const last = res.socket?.writableHighWaterMark ?? 16 * 1024;
-  const lastStart = data.length <= last ? 0 : data.length - last;
-  for (let offset = 0; offset < lastStart; offset += largeWrite) {
-    if (res.destroyed) return;
-    if (!res.write(data.subarray(offset, Math.min(offset + largeWrite, lastStart)))) await drained(res);
+  const hwm = res.socket?.writableHighWaterMark ?? 16 * 1024;
+  if (data.length < hwm) {
+    res.end(data);
+    return;
   }
-  if (!res.destroyed) res.end(data.subarray(lastStart));
+  // Every piece but the last is at least the high-water mark, so its write returns false
+  // and we wait for the drain (the socket's buffer empty); the last is under it, so `end`
+  // leaves no drain pending. Pieces are large because each drain is an event-loop turn,
+  // many milliseconds on a busy server (16 KiB pieces made a 30 MB LIST take 90 s).
+  const finalSize = Math.min(hwm - 1, data.length - hwm);
+  const bodyEnd = data.length - finalSize;
+  const pieces = Math.max(1, Math.floor(bodyEnd / largeWrite));
+  for (let i = 0; i < pieces; i++) {
+    if (res.destroyed) return;
+    const from = i * largeWrite;
+    const to = i === pieces - 1 ? bodyEnd : from + largeWrite;
+    if (!res.write(data.subarray(from, to))) await drained(res);
+  }
+  if (!res.destroyed) res.end(data.subarray(bodyEnd));
 }
 
 const largeWrite = 1024 * 1024;
@@ -340,7 +349,7 @@ async function writeListBody(res: ServerResponse, body: Record<string, unknown>,
     }
   }
   out += "]}\n";
-  if (out.length > (res.socket?.writableHighWaterMark ?? 16 * 1024) && !res.destroyed) {
+  if (out.length >= (res.socket?.writableHighWaterMark ?? 16 * 1024) && !res.destroyed) {
     const ok = res.write(out);
     out = "";
     if (!ok) await drained(res);
