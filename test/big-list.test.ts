@@ -5,36 +5,23 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { builtinRegistry } from "../src/api/index.js";
-import { startApiServer, type RunningApiServer } from "../src/apiserver/index.js";
-import { Client, httpTransport, inProcessTransport, resources, type HttpTransport } from "../src/client/index.js";
-import { ensurePki } from "../src/cmd/pki.js";
-import { MemoryStore } from "../src/storage/index.js";
+import { httpTransport, resources, type HttpTransport } from "../src/client/index.js";
+import { startTestApiServer, type TestApiServer } from "./harness/index.js";
 
 describe("big LIST over HTTPS", () => {
-  let dir = "";
-  let store: MemoryStore;
-  let server: RunningApiServer;
+  let server: TestApiServer;
   let transport: HttpTransport;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "k8ts-big-list-"));
-    const pki = await ensurePki(join(dir, "pki"), { bindAddress: "127.0.0.1" });
-    store = new MemoryStore();
-    server = await startApiServer({ store, registry: builtinRegistry(), tls: { key: pki.serving.key, cert: pki.serving.cert, ca: pki.ca.cert }, host: "127.0.0.1", port: 0 });
-    transport = httpTransport({ server: server.url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key });
+    server = await startTestApiServer();
+    transport = httpTransport({ server: server.url, ca: server.pki.ca.cert, cert: server.pki.admin.cert, key: server.pki.admin.key });
   });
   after(async () => {
     transport.close();
     await server.close();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it("reads back 2,500 ConfigMaps exactly as the in-process list", async () => {
-    const local = new Client({ transport: inProcessTransport(server.handler) });
+    const local = server.client;
     const value = "x".repeat(600); // ~1.6 MB in all: several large writes
     for (let i = 0; i < 2500; i += 100) {
       await Promise.all(Array.from({ length: 100 }, (_, j) => local.create(resources.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `c${i + j}`, namespace: "default" }, data: { value } })));

@@ -5,15 +5,10 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { builtinRegistry } from "../src/api/index.js";
-import { startApiServer, type RunningApiServer } from "../src/apiserver/index.js";
-import { Client, inProcessTransport, resources } from "../src/client/index.js";
+import { Client, resources } from "../src/client/index.js";
 import { isApiError } from "../src/machinery/index.js";
 import { MemoryStore, type Store } from "../src/storage/index.js";
-import { ensurePki } from "../src/cmd/pki.js";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { startTestApiServer, type TestApiServer } from "./harness/index.js";
 
 class CountingStore extends MemoryStore {
   gets = 0;
@@ -24,22 +19,14 @@ class CountingStore extends MemoryStore {
 }
 
 describe("GET resourceVersion=0 from the watch cache", () => {
-  let dir = "";
-  let store: CountingStore;
-  let server: RunningApiServer;
+  const store = new CountingStore();
+  let server: TestApiServer;
   let client: Client;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "k8ts-get-from-cache-"));
-    const pki = await ensurePki(join(dir, "pki"), { bindAddress: "127.0.0.1" });
-    store = new CountingStore();
-    server = await startApiServer({ store, registry: builtinRegistry(), tls: { key: pki.serving.key, cert: pki.serving.cert, ca: pki.ca.cert }, host: "127.0.0.1", port: 0 });
-    client = new Client({ transport: inProcessTransport(server.handler) });
+    server = await startTestApiServer({ store });
+    client = server.client;
   });
-  after(async () => {
-    await server.close();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => server.close());
 
   it("answers from memory with the object's current resourceVersion, and 404 for a name it lacks", async () => {
     const created = await client.create(resources.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c1", namespace: "default" }, data: { a: "1" } });

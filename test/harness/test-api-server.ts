@@ -25,10 +25,10 @@ export interface TestApiServer {
  * A real API server for tests: fresh PKI, the chosen store, HTTPS on a free loopback
  * port. Nothing is faked but the store's medium when `store: "memory"`.
  */
-export async function startTestApiServer(options: { store?: "memory" | "sqlite"; watch?: Partial<WatchSettings>; admission?: readonly AdmissionPlugin[] } = {}): Promise<TestApiServer> {
+export async function startTestApiServer(options: { /** A Store of the test's own (e.g. one that counts calls) is closed with the server. */ store?: "memory" | "sqlite" | Store; watch?: Partial<WatchSettings>; admission?: readonly AdmissionPlugin[] } = {}): Promise<TestApiServer> {
   const dataDir = await mkdtemp(join(tmpdir(), "k8ts-test-"));
   const pki = await ensurePki(join(dataDir, "pki"), { bindAddress: "127.0.0.1" });
-  const store: Store = options.store === "sqlite" ? await SqliteStore.open({ path: join(dataDir, "state.db") }) : new MemoryStore();
+  const store: Store = typeof options.store === "object" ? options.store : options.store === "sqlite" ? await SqliteStore.open({ path: join(dataDir, "state.db") }) : new MemoryStore();
   const registry = builtinRegistry();
   const running = await startApiServer({
     store,
