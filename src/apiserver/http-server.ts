@@ -318,10 +318,16 @@ const largeWrite = 1024 * 1024;
 /** Lists longer than this are serialized item by item. */
 const bigList = 2000;
 
+/** Resolves on the next drain (or close); both listeners go either way, so a long watch does not pile them up. */
 function drained(res: ServerResponse): Promise<void> {
   return new Promise<void>((resolve) => {
-    res.once("drain", resolve);
-    res.once("close", resolve);
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
   });
 }
 
@@ -365,13 +371,20 @@ async function streamWatch(res: ServerResponse, response: RestResponse, abort: A
       if (res.destroyed) break;
       // Events from the watch cache are shared by every watcher: serialized once.
       const ok = res.write(serializedWatchLine(ev));
-      if (!ok) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      // Waiting for a drain whenever the socket holds a high-water mark (16 KiB, five pods)
+      // let one watcher receive five events per event-loop turn: on a busy server (turns of
+      // 100+ ms) a watch of every pod fell 60,000 events behind. A slow client may hold a few MiB.
+      if (!ok && res.writableLength >= watchBufferBytes) await drained(res);
     }
   } finally {
     abort.abort();
+    // Drained before the end, so the connection can carry another request (see writeBody).
+    if (!res.destroyed && res.writableNeedDrain) await drained(res);
     res.end();
   }
 }
+
+const watchBufferBytes = 4 * 1024 * 1024;
 
 /** A body that arrives in pieces (pods/log?follow=true): chunked, flushed as it comes. */
 async function streamBody(res: ServerResponse, response: RestResponse, abort: AbortController): Promise<void> {
@@ -380,7 +393,7 @@ async function streamBody(res: ServerResponse, response: RestResponse, abort: Ab
   try {
     for await (const chunk of response.stream!) {
       if (res.destroyed) break;
-      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (!res.write(chunk)) await drained(res);
     }
   } finally {
     abort.abort();
