@@ -309,12 +309,19 @@ async function writeBody(res: ServerResponse, payload: string | Uint8Array): Pro
     if (res.destroyed) return;
     const from = i * largeWrite;
     const to = i === pieces - 1 ? bodyEnd : from + largeWrite;
-    if (!res.write(data.subarray(from, to))) await drained(res);
+    if (!res.write(data.subarray(from, to)) && res.writableLength >= outgoingBufferBytes) await drained(res);
   }
+  if (res.writableNeedDrain) await drained(res);
   if (!res.destroyed) res.end(data.subarray(bodyEnd));
 }
 
 const largeWrite = 1024 * 1024;
+/**
+ * How much a response may hold unsent before its writer waits for a drain. Each drain is
+ * an event-loop turn, 100+ ms on a busy server: waiting at every 16 KiB high-water mark let
+ * a watch of every pod receive five events a turn and fall 60,000 events behind.
+ */
+const outgoingBufferBytes = 4 * 1024 * 1024;
 /** Lists longer than this are serialized item by item. */
 const bigList = 2000;
 
@@ -350,10 +357,11 @@ async function writeListBody(res: ServerResponse, body: Record<string, unknown>,
       if (res.destroyed) return;
       const ok = res.write(out);
       out = "";
-      if (!ok) await drained(res);
+      if (!ok && res.writableLength >= outgoingBufferBytes) await drained(res);
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
+  if (res.writableNeedDrain) await drained(res);
   out += "]}\n";
   if (out.length >= (res.socket?.writableHighWaterMark ?? 16 * 1024) && !res.destroyed) {
     const ok = res.write(out);
@@ -371,10 +379,8 @@ async function streamWatch(res: ServerResponse, response: RestResponse, abort: A
       if (res.destroyed) break;
       // Events from the watch cache are shared by every watcher: serialized once.
       const ok = res.write(serializedWatchLine(ev));
-      // Waiting for a drain whenever the socket holds a high-water mark (16 KiB, five pods)
-      // let one watcher receive five events per event-loop turn: on a busy server (turns of
-      // 100+ ms) a watch of every pod fell 60,000 events behind. A slow client may hold a few MiB.
-      if (!ok && res.writableLength >= watchBufferBytes) await drained(res);
+      // A slow client may hold a few MiB unsent (outgoingBufferBytes), not 16 KiB.
+      if (!ok && res.writableLength >= outgoingBufferBytes) await drained(res);
     }
   } finally {
     abort.abort();
@@ -384,7 +390,7 @@ async function streamWatch(res: ServerResponse, response: RestResponse, abort: A
   }
 }
 
-const watchBufferBytes = 4 * 1024 * 1024;
+
 
 /** A body that arrives in pieces (pods/log?follow=true): chunked, flushed as it comes. */
 async function streamBody(res: ServerResponse, response: RestResponse, abort: AbortController): Promise<void> {
