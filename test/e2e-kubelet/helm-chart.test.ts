@@ -16,27 +16,15 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
 import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { freePort, helmBin, kubectl, run, startAgentServer, type AgentServer } from "../harness/index.js";
+import { freePort, helmBin, kubectl, run, startAgentServer, type AgentServer, waitFor as waitUntil } from "../harness/index.js";
 
 const missing = process.getuid?.() !== 0 ? "needs root" : !existsSync(helmBin) ? "no .tools/bin/helm (npm run tools)" : checkNodePrerequisites();
 
 // Pods reach the API server (10.43.0.1) only at an address other than loopback: one this test adds to `lo`.
 const advertiseAddress = "10.99.78.1";
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
+/** The harness's waitFor with this file's longer default wait. */
+const waitFor = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> => waitUntil(what, check, timeoutMs);
 
 /** A chart from `helm create`, cut down to one ConfigMap that shows a value. */
 async function packageChart(dir: string): Promise<string> {

@@ -17,24 +17,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
 import { CriRuntime, checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { freePort, k8tsBin, kubectl, startAgentServer, type AgentServer } from "../harness/index.js";
+import { freePort, k8tsBin, kubectl, startAgentServer, type AgentServer, waitFor as waitUntil } from "../harness/index.js";
 
 const missing = process.getuid?.() !== 0 ? "needs root" : checkNodePrerequisites();
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
+/** The harness's waitFor with this file's longer default wait. */
+const waitFor = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> => waitUntil(what, check, timeoutMs);
 
 /** pid → ppid for every process. */
 function processTable(): Map<number, number> {

@@ -21,7 +21,7 @@ import { after, before, describe, it } from "node:test";
 import type { Node, Pod, Service } from "../../src/api/index.js";
 import { Client, httpTransport, loadKubeconfig, resource } from "../../src/client/index.js";
 import { checkNodePrerequisites } from "../../src/kubelet/runtime/index.js";
-import { freePort, k8tsBin, kubectlBin, run } from "../harness/index.js";
+import { freePort, waitFor, k8tsBin, kubectlBin, run } from "../harness/index.js";
 
 const nodesRes = resource<Node>("", "v1", "nodes", "Node", false);
 const podsRes = resource<Pod>("", "v1", "pods", "Pod", true);
@@ -122,20 +122,6 @@ async function stopProc(p: Proc | undefined): Promise<void> {
   await exited;
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 describe("the pod network across three nodes (network namespaces) on real containers", { skip: missing || false }, () => {
   let dataDir = "";

@@ -2,7 +2,7 @@
  * Polls `check` until it returns a value (anything but undefined). A check that throws
  * counts as "not yet"; on timeout the error names what was awaited and the last failure.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000, everyMs = 500): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000, everyMs = 500): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
