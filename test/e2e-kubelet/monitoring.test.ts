@@ -254,8 +254,13 @@ spec:
     await waitFor("back to 1 replica", async () => ((await k(["get", "deployment", "hog", "-o", "jsonpath={.spec.replicas}"])).stdout === "1" ? true : undefined), 180_000, 2000);
     const status = JSON.parse((await k(["get", "hpa", "hog", "-o", "json"])).stdout) as { status: { conditions: { type: string; status: string; reason: string }[] } };
     assert.equal(status.status.conditions.find((c) => c.type === "ScalingActive")?.status, "True");
-    const down = await k(["events", "--for", "hpa/hog", "--types=Normal"]);
-    assert.match(down.stdout, /New size: 1; reason: All metrics below target/);
+    // The controller records its event after it writes the scale, and the recorder writes in the background.
+    const scaledDown = /New size: 1; reason: All metrics below target/;
+    const down = await waitFor("the scale-down event", async () => {
+      const out = (await k(["events", "--for", "hpa/hog", "--types=Normal"])).stdout;
+      return scaledDown.test(out) ? out : undefined;
+    }, 30_000, 1000);
+    assert.match(down, /New size: 4; reason: cpu resource utilization/, "the scale-up event is still listed");
   });
 
   it("a real Prometheus scrapes the API server, kubelet and resource endpoints with up == 1, and rate(apiserver_request_total[1m]) has series", { skip: noPrometheus }, async () => {

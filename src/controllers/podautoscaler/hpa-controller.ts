@@ -5,7 +5,7 @@
 // status (current metrics, conditions AbleToScale/ScalingActive/ScalingLimited) and events.
 import type { HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerV2, MetricSpec, MetricStatus, Pod, PodMetrics as PodMetricsObject, Scale } from "../../api/index.js";
 import { isApiError, LabelSelector, parseLabelSelector } from "../../machinery/index.js";
-import { EventRecorder, WorkQueue, keyOf, realClock, resource, runWorkers, splitKey, type Client, type Clock, type Informer, type InformerFactory, type ReconcileResult } from "../../client/index.js";
+import { EventRecorder, ExponentialRateLimiter, WorkQueue, keyOf, realClock, resource, runWorkers, splitKey, type Client, type Clock, type Informer, type InformerFactory, type ReconcileResult } from "../../client/index.js";
 import { newScalingHistory, normalizeDesiredReplicas, normalizeDesiredReplicasWithBehaviors, recordScaleEvent, type Normalized, type ScalingHistory } from "./normalize.js";
 import { defaultTolerances, milliOf, rawResourceReplicas, resourceReplicas, type PodMetrics, type Tolerances } from "./replica-calculator.js";
 
@@ -79,13 +79,19 @@ export class HorizontalPodAutoscalerController {
   constructor(private readonly options: HorizontalPodAutoscalerControllerOptions) {
     this.client = options.client;
     this.clock = options.clock ?? realClock;
-    this.queue = new WorkQueue({ clock: this.clock, name: "horizontalpodautoscaler" });
+    // As upstream's NewDefaultHPARateLimiter: every add, retry included, waits one sync
+    // period, and a key already waiting keeps its turn. An HPA is thus looked at once a
+    // period whatever happens to it — its own status writes and failing metrics do not
+    // make it sync (and record Warning events) in a tight loop that would use up the
+    // event recorder's budget for that HPA before it has anything to say.
+    const period = this.syncPeriod();
+    this.queue = new WorkQueue({ clock: this.clock, name: "horizontalpodautoscaler", rateLimiter: new ExponentialRateLimiter({ baseMs: period, maxMs: period }) });
     this.events = options.events ?? new EventRecorder({ client: this.client, component: "horizontal-pod-autoscaler", clock: this.clock });
     this.hpas = options.informers.informer(hpas);
     this.pods = options.informers.informer(pods);
     this.hpas.addHandler({
-      add: (h) => this.queue.add(keyOf(h)),
-      update: (_, h) => this.queue.add(keyOf(h)),
+      add: (h) => this.queue.addRateLimited(keyOf(h)),
+      update: (_, h) => this.queue.addRateLimited(keyOf(h)),
       delete: (h) => {
         this.history.delete(keyOf(h));
         this.queue.add(keyOf(h));
