@@ -5,7 +5,9 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { KubeObject, RestRequest } from "../src/api/index.js";
 import { isApiError, type Status } from "../src/machinery/index.js";
-import { Client, FakeClock, Informer, LeaderElector, httpTransport, inProcessTransport, keyOf, namespaceIndex, resources, type Transport } from "../src/client/index.js";
+import { MessageChannel } from "node:worker_threads";
+import { Client, FakeClock, Informer, LeaderElector, PortChannel, httpTransport, inProcessTransport, keyOf, namespaceIndex, portTransport, resources, servePortRequests, type Transport } from "../src/client/index.js";
+import { serializedWatchLine } from "../src/apiserver/index.js";
 import { startTestApiServer, type TestApiServer } from "./harness/index.js";
 
 interface Variant {
@@ -16,6 +18,21 @@ interface Variant {
 
 const variants: Variant[] = [
   { name: "in-process", connect: (s) => ({ transport: inProcessTransport(s.handler), close: () => {} }) },
+  {
+    // What --control-loops-thread uses between threads; both ends in this thread here.
+    name: "message-port",
+    connect: (s) => {
+      const { port1, port2 } = new MessageChannel();
+      const stop = servePortRequests(port1, s.handler, { watchLine: serializedWatchLine });
+      return {
+        transport: portTransport(new PortChannel(port2)),
+        close: () => {
+          stop();
+          port1.close();
+        },
+      };
+    },
+  },
   {
     name: "https",
     connect: (s) => {
@@ -305,6 +322,14 @@ describe("Client transports agree", () => {
         apiError(c.patch(resources.configmaps, "same", [{ op: "test", path: "/data/v", value: "nope" }], { namespace: "default", type: "json" })),
       ]);
     assert.deepEqual(await failures(https), await failures(inProcess));
+    const { port1, port2 } = new MessageChannel();
+    const stop = servePortRequests(port1, server.handler);
+    try {
+      assert.deepEqual(await failures(new Client({ transport: portTransport(new PortChannel(port2)) })), await failures(inProcess));
+    } finally {
+      stop();
+      port1.close();
+    }
   });
 
   it("return the same object for the same read", async () => {

@@ -9,6 +9,7 @@ export { bootstrapCluster, systemNamespaces, systemUser, advertiseAddressFor } f
 export { defaultServiceClusterIPRange, defaultServiceNodePortRange } from "./allocation/service-pools.js";
 export type { ServiceNetworkOptions } from "./allocation/service-pools.js";
 export { maxRequestBodyBytes } from "./http-server.js";
+export { serializedWatchLine } from "./watch-cache/shared-events.js";
 export { bootstrapTokenSecretPrefix, bootstrapTokenSecretType, bootstrapTokenPattern, hashTokenSecret, defaultIssuer as defaultServiceAccountIssuer } from "./tokens/index.js";
 export type { ServiceAccountTokens } from "./tokens/index.js";
 export { apiserverRegistry, instrumentStore, trackStorageObjects } from "./metrics.js";

@@ -19,6 +19,7 @@ export type {
 export { resources, resource, resourcePath, apiVersionOfResource } from "./resources.js";
 export type { Resource } from "./resources.js";
 export { inProcessTransport, loopbackUser } from "./transport.js";
+export { PortChannel, portTransport, servePortRequests } from "./port-transport.js";
 export type { Transport } from "./transport.js";
 export { httpTransport } from "./http-transport.js";
 export { failoverTransport } from "./failover-transport.js";

@@ -54,6 +54,8 @@ Server flags:
   --leader-elect-lease-duration D, --leader-elect-renew-deadline D, --leader-elect-retry-period D   (15s, 10s, 2s)
   --watch-cache true|false               serve watches and LISTs from memory, fed by one store watch (default true)
   --disable-agent           do not run a node agent in this process
+  --control-loops-thread    run the scheduler and controllers in a worker thread, on a second core beside the
+                            API server's (they reach it through a message channel, not HTTP)
   --proxy-mode nftables|iptables|ipvs|userspace   how the local agent's service proxy programs the node (default nftables;
                             ipvs needs the kernel's ip_vs and ipvsadm)
   --network-policy-mode auto|nftables|iptables   where the local agent's NetworkPolicy rules go (default auto:
@@ -155,6 +157,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "leader-elect-renew-deadline": { type: "string" },
       "leader-elect-retry-period": { type: "string" },
       "disable-agent": { type: "boolean", default: false },
+      "control-loops-thread": { type: "boolean", default: false },
       "proxy-mode": { type: "string" },
       "network-policy-mode": { type: "string" },
       "node-monitor-grace-period": { type: "string" },
@@ -181,7 +184,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   const bindAddress = values["bind-address"];
   if (bindAddress === "") throw new UsageError("--bind-address: must not be empty");
   const dataDir = values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"));
-  const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
+  const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"], controlLoopsThread: values["control-loops-thread"] };
   // The admin context goes into the invoking user's ~/.kube/config for the standard install (the default data dir) only.
   const userKubeconfig = values["user-kubeconfig"] ?? (values["data-dir"] === undefined ? "" : "none");
   if (userKubeconfig !== "none") {

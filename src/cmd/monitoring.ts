@@ -37,8 +37,25 @@ export class ServerMonitoring {
     podMetrics: (namespace) => this.scraper?.podMetrics(namespace) ?? [],
   };
 
+  private controlLoopsMetrics: (() => Promise<string>) | undefined;
+  private withoutControlLoops: Registry | undefined;
+
+  /**
+   * The scheduler and controllers run in a worker thread (--control-loops-thread): their
+   * registries there replace this thread's, whose work queues (start-up manifests) are
+   * then not reported — two copies of one metric family would make the text invalid.
+   */
+  addControlLoopsMetrics(metrics: () => Promise<string>): void {
+    this.controlLoopsMetrics = metrics;
+    this.withoutControlLoops = Registry.merge([apiserverRegistry, processMetrics()]);
+  }
+
   /** The API server's /metrics. */
-  readonly metrics = async (): Promise<{ contentType: string; text: string }> => ({ contentType: this.merged.contentType, text: await this.merged.metrics() });
+  readonly metrics = async (): Promise<{ contentType: string; text: string }> => {
+    if (!this.controlLoopsMetrics || !this.withoutControlLoops) return { contentType: this.merged.contentType, text: await this.merged.metrics() };
+    const [own, loops] = await Promise.all([this.withoutControlLoops.metrics(), this.controlLoopsMetrics()]);
+    return { contentType: this.withoutControlLoops.contentType, text: `${own}${own.endsWith("\n") || !own ? "" : "\n"}${loops}` };
+  };
 
   /** Starts scraping kubelets every `intervalMs` (default 15 s) with the API server's kubelet client certificate. */
   start(options: { client: Client; tls: { cert: string; key: string; ca?: string }; signal: AbortSignal; intervalMs?: number; fetchNode?: NodeFetcher; log?: (line: string) => void }): Promise<void> {

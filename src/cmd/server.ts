@@ -22,7 +22,8 @@ import { startDeploy } from "./deploy.js";
 import { ensureKubeletPki } from "./kubelet-pki.js";
 import { CertificateRenewer } from "./cert-renewal.js";
 import { ServerMonitoring, agentMetricsRegistries } from "./monitoring.js";
-import { instrumentStore } from "../apiserver/index.js";
+import { instrumentStore, serializedWatchLine } from "../apiserver/index.js";
+import { startControlLoopsThread, type ControlLoopsThread } from "./control-loops-thread.js";
 
 /**
  * `k8ts server`: the control plane of one cluster on this machine.
@@ -87,6 +88,8 @@ export interface ServerOptions {
   certificateRenewBeforeMs?: number;
   /** How often the certificates are checked (default 1 hour). */
   certificateCheckIntervalMs?: number;
+  /** --control-loops-thread: run the scheduler and controllers in a worker thread (a second core). */
+  controlLoopsThread?: boolean;
 }
 
 export interface RunningServer {
@@ -184,7 +187,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const identity = leaderIdentity();
   const elected = (lease: string, run: (signal: AbortSignal) => Promise<void>): Promise<void> =>
     leaderElect ? runLeaderElected({ client, lease, identity, timings: options.leaderElection, signal: controllersStop.signal, log, run }) : run(controllersStop.signal);
-  const controllersDone = elected("kube-controller-manager", (signal) =>
+  // On a second core when asked: the same components, in a worker thread (control-loops-thread.ts).
+  let controlLoops: ControlLoopsThread | undefined;
+  if (options.controlLoopsThread) {
+    controlLoops = startControlLoopsThread({
+      handler: api.handler,
+      settings: {
+        leaderElect,
+        identity,
+        leaderElection: options.leaderElection,
+        nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs,
+        terminatedPodGCThreshold: options.terminatedPodGCThreshold,
+        localStoragePath: join(options.dataDir, "storage"),
+        clusterCidr: options.clusterCidr,
+        rootCA: pki.ca.cert,
+      },
+      signToken: (claims) => api.serviceAccountTokens.signLegacy(claims),
+      watchLine: serializedWatchLine,
+      log,
+    });
+    monitoring.addControlLoopsMetrics(controlLoops.metrics);
+    log("control loops: scheduler and controllers in a worker thread");
+  }
+  const controllersDone = controlLoops ? Promise.resolve() : elected("kube-controller-manager", (signal) =>
     startControllers({
       client: clientAs(componentUsers.controllerManager),
       clientFor: (account) => clientAs(serviceAccountUser("kube-system", account)),
@@ -202,7 +227,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log(`manifests: stopped: ${err instanceof Error ? err.message : String(err)}`),
   );
   if (options.clusterDnsPort !== undefined) await startDns(options, advertiseAddress, client, controllersStop.signal, log);
-  const schedulerDone = elected("kube-scheduler", (signal) =>
+  const schedulerDone = controlLoops ? Promise.resolve() : elected("kube-scheduler", (signal) =>
     startScheduler({
       client: clientAs(componentUsers.scheduler),
       signal,
@@ -284,6 +309,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           await controllersDone;
           await deployDone;
           await schedulerDone;
+          await controlLoops?.stop();
           await metricsDone;
           await api.close();
         } finally {
