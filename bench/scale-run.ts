@@ -63,7 +63,7 @@ export interface ScaleResult {
   server: { idleRssMiB: number; peakRssMiB: number; cpuSeconds: number; errorLines: number };
   sim: { peakRssMiB: number; cpuSeconds: number };
   storeBytes: number;
-  /** Store writes (revisions) during the whole run by resource, from the SQLite log (absent on other stores). */
+  /** Successful writes (create, update, patch, apply, delete) by resource[/subresource] over the whole run, from the server's apiserver_request_total. */
   writesByResource?: Record<string, number>;
   /** Per second since the load began: pods bound, pods seen Running, server and sim RSS (MiB). */
   series: { t: number; bound: number; running: number; serverRssMiB: number; simRssMiB: number }[];
@@ -437,6 +437,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
     const sched = throughput(boundTimes);
     const storeBytes = await dirSize(join(dataDir, "db"));
     const errorLines = serverLog.lines.filter((l) => /\berror\b|panic|unhandled|exception/i.test(l)).length;
+    const writes = await writesByResource(transport).catch(() => undefined);
     result = {
       preset: { nodes: options.nodes, pods: options.pods, deployments, namespaces, startupDelay, watchPerNode: options.watchPerNode === true, store: storeName, rate },
       machine,
@@ -450,6 +451,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
       server: { idleRssMiB: idle ? mib(idle.rss) : NaN, peakRssMiB: mib(Math.max(serverPeak, finalServer?.peak ?? 0)), cpuSeconds: round(finalServer?.cpuSeconds ?? serverCpu), errorLines },
       sim: { peakRssMiB: mib(Math.max(simPeak, finalSim?.peak ?? 0)), cpuSeconds: round(finalSim?.cpuSeconds ?? simCpu) },
       storeBytes,
+      writesByResource: writes,
       series,
       files,
     };
@@ -470,32 +472,29 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScaleResult>
       clearTimeout(timer);
     }
     await sleep(200);
-    if (result) result.writesByResource = await writesByResource(join(dataDir, "db", "state.db"));
-    if (result) await writeFile(files.json, JSON.stringify(result, null, 2) + "\n").catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
-/** Revisions in the SQLite log by /registry/<group>/<resource>, counted after the server stopped. */
-async function writesByResource(path: string): Promise<Record<string, number> | undefined> {
-  try {
-    const { default: Database } = await import("better-sqlite3");
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      const rows = db.prepare("SELECT key FROM log").raw().all() as [string][];
-      const out: Record<string, number> = {};
-      for (const [key] of rows) {
-        const parts = key.split("/");
-        const name = `${parts[2]}/${parts[3]}`;
-        out[name] = (out[name] ?? 0) + 1;
-      }
-      return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
-    } finally {
-      db.close();
-    }
-  } catch {
-    return undefined;
+/**
+ * Successful writes (POST, PUT, PATCH, APPLY, DELETE: upstream's verb labels) by resource[/subresource], from the server's apiserver_request_total:
+ * every write the server acknowledged, which the store's log no longer shows once
+ * compaction has removed superseded revisions.
+ */
+async function writesByResource(transport: HttpTransport | undefined): Promise<Record<string, number> | undefined> {
+  if (!transport) return undefined;
+  const res = await transport({ method: "GET", path: "/metrics", query: {} });
+  const text = res.text ?? (typeof res.body === "string" ? res.body : "");
+  const out: Record<string, number> = {};
+  for (const line of text.split("\n")) {
+    const m = /^apiserver_request_total\{(.*)\} ([\d.e+]+)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1]!, x[2]!]));
+    if (!["POST", "PUT", "PATCH", "APPLY", "DELETE"].includes(labels.verb ?? "") || !/^2/.test(labels.code ?? "")) continue;
+    const name = labels.subresource ? `${labels.resource}/${labels.subresource}` : (labels.resource ?? "");
+    out[name] = (out[name] ?? 0) + Number(m[2]);
   }
+  return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
 }
 
 function deployment(name: string, namespace: string, replicas: number): KubeObject {

@@ -86,7 +86,7 @@ const rows: [string, string][] = [
 ];
 if (r.writesByResource) {
   const top = Object.entries(r.writesByResource).slice(0, 8);
-  rows.push(["store writes by resource", top.map(([k, n]) => `${k} ${n}`).join(", ")]);
+  rows.push(["writes by resource (apiserver_request_total)", top.map(([k, n]) => `${k} ${n}`).join(", ")]);
 }
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
