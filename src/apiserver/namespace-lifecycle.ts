@@ -1,6 +1,6 @@
 import { ApiError } from "../machinery/index.js";
 import type { AdmissionAttributes, AdmissionPlugin } from "./admission-chain.js";
-import { decodeObject, objectKey } from "./object-store.js";
+import { getStored } from "./admission/_lookup.js";
 
 /**
  * The NamespaceLifecycle admission plugin: new objects go only into namespaces that exist
@@ -15,11 +15,10 @@ export const namespaceLifecycle: AdmissionPlugin = {
 };
 
 async function admitNamespace(attrs: AdmissionAttributes, namespace: string): Promise<void> {
-  const nsType = attrs.server.registry.get("", "v1", "namespaces");
-  if (!nsType) return;
-  const got = await attrs.server.store.get(objectKey(nsType, "", namespace));
-  if (!got.kv) throw ApiError.notFound({ group: "", resource: "namespaces" }, namespace);
-  const ns = decodeObject(got.kv);
+  if (!attrs.server.registry.get("", "v1", "namespaces")) return;
+  // From the watch cache, as current as the store (a create per pod would otherwise decode its namespace each time).
+  const ns = await getStored(attrs.server, { group: "", version: "v1", plural: "namespaces", name: namespace });
+  if (!ns) throw ApiError.notFound({ group: "", resource: "namespaces" }, namespace);
   const phase = (ns.status as { phase?: string } | undefined)?.phase;
   if (ns.metadata.deletionTimestamp || phase === "Terminating") {
     throw ApiError.of(

@@ -13,6 +13,7 @@ import type { ClusterRole, ClusterRoleBinding, KubeObject, Pod, Role, RoleBindin
 import { isStoreError } from "../../machinery/index.js";
 import type { Store, StoreEvent } from "../../storage/index.js";
 import { decodeObject } from "../object-store.js";
+import { sharedDecode } from "../watch-cache/shared-events.js";
 
 const prefixes = {
   roles: "/registry/rbac.authorization.k8s.io/roles/",
@@ -174,7 +175,8 @@ export class PolicyCache {
 
   private applyPod(ev: StoreEvent): void {
     if (ev.type === "delete") this.setPod(ev.kv.key, undefined);
-    else this.setPod(ev.kv.key, decodeObject(ev.kv) as Pod);
+    // The store hands every watcher the same event: decoded once here and in the watch cache (read only).
+    else this.setPod(ev.kv.key, sharedDecode(ev).object as Pod);
   }
 
   private setPod(key: string, pod: Pod | undefined): void {
