@@ -17,6 +17,8 @@ export interface SimCommandOptions {
   behaviour: SimBehaviour;
   watchPerNode: boolean;
   concurrency: number;
+  /** Pod status writes in flight (default: one per node). */
+  statusWriters?: number;
 }
 
 export const simUsage = `Usage: k8ts sim (--kubeconfig FILE | --server URL --token TOKEN) --nodes N [flags]
@@ -41,7 +43,8 @@ Sim flags:
   --exit-code N            the exit code of such containers (default 0: they succeed)
   --watch-per-node         one pod watch per node (spec.nodeName=NAME) as real agents hold,
                            instead of one shared watch filtered here
-  --concurrency N          node registrations and status writes in flight (default 64)
+  --concurrency N          node registrations in flight (default 64)
+  --status-writers N       pod status writes in flight (default: one per node, as real agents)
 `;
 
 /** Parses `k8ts sim` flags; throws Error with a usage message on bad input. */
@@ -65,6 +68,7 @@ export async function parseSimFlags(args: string[]): Promise<SimCommandOptions |
       "exit-code": { type: "string", default: "0" },
       "watch-per-node": { type: "boolean", default: false },
       concurrency: { type: "string", default: "64" },
+      "status-writers": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -119,6 +123,7 @@ export async function parseSimFlags(args: string[]): Promise<SimCommandOptions |
     },
     watchPerNode,
     concurrency: whole("concurrency", values.concurrency, 1),
+    statusWriters: values["status-writers"] === undefined ? undefined : whole("status-writers", values["status-writers"], 1),
   };
 }
 
@@ -150,6 +155,7 @@ export async function runSim(options: SimCommandOptions & { log?: (line: string)
       behaviour: options.behaviour,
       watchPerNode: options.watchPerNode,
       concurrency: options.concurrency,
+      statusWriters: options.statusWriters,
       nodeClient: nodeClient ? memoize(nodeClient) : undefined,
       signal,
       log,

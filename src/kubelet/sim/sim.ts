@@ -26,8 +26,15 @@ export interface SimOptions {
   behaviour: SimBehaviour;
   /** One pod watch per node (`fieldSelector=spec.nodeName=NAME`), as real agents hold; default one shared watch. */
   watchPerNode?: boolean;
-  /** Node registrations and pod status writes in flight at once (default 64). */
+  /** Node registrations in flight at once (default 64). */
   concurrency?: number;
+  /**
+   * Pod status writes in flight at once (default: one per node, as N real agents each
+   * write their own pods' status). A small number here capped pods Running at
+   * writers ÷ the server's latency (64 writers on a busy server: ~30 pods/s) while the
+   * server had time to spare for them.
+   */
+  statusWriters?: number;
   signal: AbortSignal;
   clock?: Clock;
   /** Progress lines (every `progressEveryMs`, default 10 s) and errors. */
@@ -256,7 +263,8 @@ export function startSim(options: SimOptions): RunningSim {
   }, options.progressEveryMs ?? 10_000);
   progress.unref();
 
-  const workers = ready.then(() => runWorkers(queue, (key) => reconcile(key), { workers: concurrency, signal, onError: (_k, err) => onError(err) }));
+  const statusWriters = options.statusWriters ?? Math.max(1, options.nodes);
+  const workers = ready.then(() => runWorkers(queue, (key) => reconcile(key), { workers: statusWriters, signal, onError: (_k, err) => onError(err) }));
   const done = (async () => {
     await Promise.allSettled([ready]);
     await Promise.allSettled([workers, ...informers, ...nodeLoops]);
