@@ -50,6 +50,9 @@ export function startControlLoopsThread(options: {
   const { port1, port2 } = new MessageChannel();
   const stopServing = servePortRequests(port1, options.handler, { watchLine: options.watchLine });
   const worker = new Worker(new URL("./control-loops-worker.js", import.meta.url), { workerData: { settings: options.settings, api: port2 }, transferList: [port2] });
+  // The server's listener is what keeps the process up; the thread and its port never do on their own.
+  worker.unref();
+  port1.unref();
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   let stopped: () => void = () => undefined;
   const stoppedLoops = new Promise<void>((resolve) => (stopped = resolve));

@@ -13,10 +13,13 @@ import { componentUsers, serviceAccountUser, userAgentOf } from "./identities.js
 import { runLeaderElected } from "./leader.js";
 
 const parent = parentPort!;
+const stop = new AbortController();
 const { settings, api } = workerData as { settings: ControlLoopsSettings; api: MessagePort };
 const channel = new PortChannel(api);
 const post = (msg: FromControlLoops) => parent.postMessage(msg);
 const log = (line: string) => post({ t: "log", line });
+// Stopping aborts the requests in flight; those are not failures worth a line each.
+const stopping = (err: unknown) => stop.signal.aborted && err instanceof Error && err.name === "AbortError";
 
 // The loopback identity, as the main thread's in-process client (leader election Leases).
 const client = new Client({ transport: portTransport(channel) });
@@ -32,7 +35,6 @@ const signToken = (claims: LegacyTokenClaims) =>
   });
 
 const metrics = Registry.merge([schedulerRegistry, workqueueRegistry]);
-const stop = new AbortController();
 parent.on("message", (msg: ToControlLoops) => {
   switch (msg.t) {
     case "signed": {
@@ -64,14 +66,18 @@ const controllersDone = elected("kube-controller-manager", (signal) =>
     serviceAccountTokens: { rootCA: settings.rootCA, signToken },
     localStoragePath: settings.localStoragePath,
     clusterCidr: settings.clusterCidr,
-    onError: (controller, key, err) => log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`),
+    onError: (controller, key, err) => {
+      if (!stopping(err)) log(`controller ${controller}: ${key}: ${err instanceof Error ? err.message : String(err)}`);
+    },
   }),
 ).catch((err: unknown) => log(`controller manager stopped: ${err instanceof Error ? err.message : String(err)}`));
 const schedulerDone = elected("kube-scheduler", (signal) =>
   startScheduler({
     client: clientAs(componentUsers.scheduler),
     signal,
-    onError: (key, err) => log(`scheduler: ${key}: ${err instanceof Error ? err.message : String(err)}`),
+    onError: (key, err) => {
+      if (!stopping(err)) log(`scheduler: ${key}: ${err instanceof Error ? err.message : String(err)}`);
+    },
   }),
 ).catch((err: unknown) => log(`scheduler stopped: ${err instanceof Error ? err.message : String(err)}`));
 

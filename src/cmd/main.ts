@@ -54,8 +54,8 @@ Server flags:
   --leader-elect-lease-duration D, --leader-elect-renew-deadline D, --leader-elect-retry-period D   (15s, 10s, 2s)
   --watch-cache true|false               serve watches and LISTs from memory, fed by one store watch (default true)
   --disable-agent           do not run a node agent in this process
-  --control-loops-thread    run the scheduler and controllers in a worker thread, on a second core beside the
-                            API server's (they reach it through a message channel, not HTTP)
+  --control-loops-thread true|false    run the scheduler and controllers in a worker thread, on a second core beside
+                            the API server's; they reach it through a message channel, not HTTP (default true)
   --proxy-mode nftables|iptables|ipvs|userspace   how the local agent's service proxy programs the node (default nftables;
                             ipvs needs the kernel's ip_vs and ipvsadm)
   --network-policy-mode auto|nftables|iptables   where the local agent's NetworkPolicy rules go (default auto:
@@ -157,7 +157,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
       "leader-elect-renew-deadline": { type: "string" },
       "leader-elect-retry-period": { type: "string" },
       "disable-agent": { type: "boolean", default: false },
-      "control-loops-thread": { type: "boolean", default: false },
+      "control-loops-thread": { type: "string" },
       "proxy-mode": { type: "string" },
       "network-policy-mode": { type: "string" },
       "node-monitor-grace-period": { type: "string" },
@@ -184,7 +184,7 @@ export function parseServerFlags(args: string[], env: { isRoot: boolean; home: s
   const bindAddress = values["bind-address"];
   if (bindAddress === "") throw new UsageError("--bind-address: must not be empty");
   const dataDir = values["data-dir"] ?? (env.isRoot ? "/var/lib/k8ts" : join(env.home, ".k8ts"));
-  const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"], controlLoopsThread: values["control-loops-thread"] };
+  const options: ServerOptions = { dataDir: resolve(dataDir), bindAddress, port, store, disableAgent: values["disable-agent"] };
   // The admin context goes into the invoking user's ~/.kube/config for the standard install (the default data dir) only.
   const userKubeconfig = values["user-kubeconfig"] ?? (values["data-dir"] === undefined ? "" : "none");
   if (userKubeconfig !== "none") {
@@ -275,6 +275,11 @@ function parseHaFlags(values: Record<string, string | boolean | undefined>, opti
   if (watchCache !== undefined) {
     if (watchCache !== "true" && watchCache !== "false") throw new UsageError(`--watch-cache: "${watchCache}" is not true or false`);
     options.watchCache = watchCache === "true";
+  }
+  const loopsThread = str("control-loops-thread");
+  if (loopsThread !== undefined) {
+    if (loopsThread !== "true" && loopsThread !== "false") throw new UsageError(`--control-loops-thread: "${loopsThread}" is not true or false`);
+    options.controlLoopsThread = loopsThread === "true";
   }
   const elect = str("leader-elect");
   if (elect !== undefined) {

@@ -88,7 +88,7 @@ export interface ServerOptions {
   certificateRenewBeforeMs?: number;
   /** How often the certificates are checked (default 1 hour). */
   certificateCheckIntervalMs?: number;
-  /** --control-loops-thread: run the scheduler and controllers in a worker thread (a second core). */
+  /** --control-loops-thread: run the scheduler and controllers in a worker thread, a second core (default true). */
   controlLoopsThread?: boolean;
 }
 
@@ -189,7 +189,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leaderElect ? runLeaderElected({ client, lease, identity, timings: options.leaderElection, signal: controllersStop.signal, log, run }) : run(controllersStop.signal);
   // On a second core when asked: the same components, in a worker thread (control-loops-thread.ts).
   let controlLoops: ControlLoopsThread | undefined;
-  if (options.controlLoopsThread) {
+  if (options.controlLoopsThread ?? true) {
     controlLoops = startControlLoopsThread({
       handler: api.handler,
       settings: {
