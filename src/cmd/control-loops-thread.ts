@@ -27,7 +27,7 @@ export interface ControlLoopsSettings {
 export type FromControlLoops =
   | { t: "log"; line: string }
   | { t: "sign"; id: number; claims: LegacyTokenClaims }
-  | { t: "metrics"; id: number; text: string; contentType: string }
+  | { t: "metrics"; id: number; text: string }
   | { t: "stopped" };
 
 /** Main → worker over the parent port. */
@@ -53,11 +53,20 @@ export function startControlLoopsThread(options: {
   // The server's listener is what keeps the process up; the thread and its port never do on their own.
   worker.unref();
   port1.unref();
-  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  const metricsWaiting = new Map<number, (text: string) => void>();
+  let hasExited = false;
+  const exited = new Promise<void>((resolve) =>
+    worker.once("exit", () => {
+      hasExited = true;
+      // A thread that has exited never answers.
+      for (const answer of metricsWaiting.values()) answer("");
+      metricsWaiting.clear();
+      resolve();
+    }),
+  );
   let stopped: () => void = () => undefined;
   const stoppedLoops = new Promise<void>((resolve) => (stopped = resolve));
   void exited.then(() => stopped());
-  const metricsWaiting = new Map<number, (text: string) => void>();
   let nextMetricsId = 1;
   const post = (msg: ToControlLoops) => worker.postMessage(msg);
 
@@ -86,12 +95,11 @@ export function startControlLoopsThread(options: {
   let stopping: Promise<void> | undefined;
   return {
     metrics: () => {
+      if (hasExited) return Promise.resolve("");
       const id = nextMetricsId++;
       return new Promise<string>((resolve) => {
         metricsWaiting.set(id, resolve);
         post({ t: "metrics", id });
-        // A thread that has exited never answers.
-        void exited.then(() => resolve(""));
       });
     },
     stop: () => {

@@ -45,7 +45,7 @@ parent.on("message", (msg: ToControlLoops) => {
       return;
     }
     case "metrics":
-      void metrics.metrics().then((text) => post({ t: "metrics", id: msg.id, text, contentType: metrics.contentType }));
+      void metrics.metrics().then((text) => post({ t: "metrics", id: msg.id, text }));
       return;
     case "stop":
       stop.abort();

@@ -187,7 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const identity = leaderIdentity();
   const elected = (lease: string, run: (signal: AbortSignal) => Promise<void>): Promise<void> =>
     leaderElect ? runLeaderElected({ client, lease, identity, timings: options.leaderElection, signal: controllersStop.signal, log, run }) : run(controllersStop.signal);
-  // On a second core when asked: the same components, in a worker thread (control-loops-thread.ts).
+  // On a second core (unless --control-loops-thread false): the same components, in a worker thread (control-loops-thread.ts).
   let controlLoops: ControlLoopsThread | undefined;
   if (options.controlLoopsThread ?? true) {
     controlLoops = startControlLoopsThread({

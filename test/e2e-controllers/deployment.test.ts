@@ -138,7 +138,8 @@ describe("deployment controller in k8ts server", needsKubectl, () => {
     assert.match(detail, /Image:\s+nginx:1\.26/);
     const describe = await kubectlOk(server, ["describe", "deployment", "web"]);
     assert.match(describe, /NewReplicaSet:\s+web-[a-z0-9]+ \(5\/5 replicas created\)/);
-    assert.match(describe, /ScalingReplicaSet\s+.*Scaled down replica set web-[a-z0-9]+ to 0 from 1/);
+    // The last step's size depends on how many new pods were available by then (1 or 2 here, both within the budget).
+    assert.match(describe, /ScalingReplicaSet\s+.*Scaled down replica set web-[a-z0-9]+ to 0 from [12]\n/);
   });
 
   it("kubectl rollout undo restores the previous image as revision 3", async () => {
