@@ -18,16 +18,7 @@ export function portNumErrors(port: number): string[] {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : ["must be between 1 and 65535, inclusive"];
 }
 
-/** validation.IsValidPortName (IANA_SVC_NAME). */
-export function portNameErrors(name: string): string[] {
-  const errs: string[] = [];
-  if (name.length > 15) errs.push("must be no more than 15 characters");
-  if (!/^[-a-z0-9]+$/.test(name)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-  if (!/[a-z]/.test(name)) errs.push("must contain at least one letter (a-z)");
-  if (name.includes("--")) errs.push("must not contain consecutive hyphens");
-  if (name.startsWith("-") || name.endsWith("-")) errs.push("must not begin or end with a hyphen");
-  return errs;
-}
+export { portNameErrors } from "../../_port-name.js";
 
 export function nonNegative(field: string, value: number | undefined): FieldError[] {
   return value !== undefined && value < 0 ? [fieldError.invalid(field, value, "must be greater than or equal to 0")] : [];

@@ -9,6 +9,7 @@ import type { KubeObject } from "../../object.js";
 import type { ResourceType, TableConvertor } from "../../resource-type.js";
 import { ageColumn, nameColumn, translateTimestampSince } from "../../table-helpers.js";
 import { validateNameRule } from "../../_name-rule.js";
+import { portNameErrors } from "../../_port-name.js";
 import { formatLabelSelector } from "../../_workload.js";
 import { n } from "./_names.js";
 import { networkPolicyDefinitions } from "./networkpolicy-schema.js";
@@ -139,16 +140,6 @@ function peerErrors(peer: NetworkPolicyPeer, path: string): FieldError[] {
 
 const portNumMessage = "must be between 1 and 65535, inclusive";
 const validPort = (p: number): boolean => Number.isInteger(p) && p >= 1 && p <= 65535;
-
-function portNameErrors(name: string): string[] {
-  const errs: string[] = [];
-  if (name.length > 15) errs.push("must be no more than 15 characters");
-  if (!/^[-a-z0-9]+$/.test(name)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-  if (!/[a-z]/.test(name)) errs.push("must contain at least one letter (a-z)");
-  if (name.includes("--")) errs.push("must not contain consecutive hyphens");
-  if (name.startsWith("-") || name.endsWith("-")) errs.push("must not begin or end with a hyphen");
-  return errs;
-}
 
 function portErrors(port: NetworkPolicyPort, path: string): FieldError[] {
   const errs: FieldError[] = [];
