@@ -80,6 +80,8 @@ export function servePortRequests(port: MessagePort, handler: RestHandler, optio
 interface Pending {
   resolve: (res: RestResponse) => void;
   reject: (err: Error) => void;
+  /** Done with the request: out of the pending map, and its abort listener off the caller's (often long-lived) signal. */
+  forget: () => void;
   /** Watch events or stream chunks not yet taken, and who waits for the next. */
   queue?: { items: unknown[]; wake?: () => void; ended?: boolean; error?: string };
 }
@@ -103,37 +105,35 @@ export class PortChannel {
     port.on("message", (msg: ToClient) => this.receive(msg));
   }
 
-  /** Lets the thread exit while the port is open (the caller decides when to stop). */
-  unref(): void {
-    this.port.unref();
-  }
-
   send(request: RestRequest): Promise<RestResponse> {
     const { signal, ...req } = request;
     if (signal?.aborted) return Promise.reject(abortError());
     const id = this.nextId++;
     return new Promise<RestResponse>((resolve, reject) => {
-      const entry: Pending = { resolve, reject };
-      this.pending.set(id, entry);
       const onAbort = () => {
         this.port.postMessage({ t: "cancel", id } satisfies ToServer);
-        if (entry.queue) {
-          entry.queue.ended = true;
-          entry.queue.wake?.();
+        const queue = entry.queue;
+        entry.forget();
+        if (queue) {
+          queue.ended = true;
+          queue.wake?.();
         } else reject(abortError());
-        this.pending.delete(id);
       };
+      const entry: Pending = {
+        resolve,
+        reject,
+        forget: () => {
+          this.pending.delete(id);
+          signal?.removeEventListener("abort", onAbort);
+        },
+      };
+      this.pending.set(id, entry);
       signal?.addEventListener("abort", onAbort, { once: true });
-      entry.resolve = (res) => {
-        if (!entry.queue) signal?.removeEventListener("abort", onAbort);
-        resolve(res);
-      };
       try {
         this.port.postMessage({ t: "req", id, req } satisfies ToServer);
       } catch (err) {
         // A body that cannot be cloned (a function, a symbol) cannot be sent either.
-        this.pending.delete(id);
-        signal?.removeEventListener("abort", onAbort);
+        entry.forget();
         reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
@@ -147,7 +147,7 @@ export class PortChannel {
         const { watch, stream, json, ...wire } = msg.res;
         const rest: RestResponse = { ...wire, body: json === undefined ? undefined : (JSON.parse(json) as unknown) };
         if (!watch && !stream) {
-          this.pending.delete(msg.id);
+          entry.forget();
           entry.resolve(rest);
           return;
         }
@@ -156,7 +156,7 @@ export class PortChannel {
         const items = drain<unknown>(queue, () => {
           if (!queue.ended) this.port.postMessage({ t: "cancel", id: msg.id } satisfies ToServer);
           queue.ended = true;
-          this.pending.delete(msg.id);
+          entry.forget();
         });
         entry.resolve(watch ? { ...rest, watch: items as AsyncIterable<WatchEventBody> } : { ...rest, stream: items as AsyncIterable<Uint8Array> });
         return;
@@ -170,7 +170,7 @@ export class PortChannel {
         entry.queue?.wake?.();
         return;
       case "end":
-        this.pending.delete(msg.id);
+        entry.forget();
         if (!entry.queue) {
           entry.reject(new Error(msg.error ?? "the API server ended the request without an answer"));
           return;
