@@ -151,6 +151,20 @@ describe("LeaderElector", () => {
     await b.done;
   });
 
+  it("releases on stop even when a renewal it stopped waiting for was written after all", async () => {
+    const server = new LeaseServer();
+    const clock = new FakeClock();
+    const a = candidate(server, clock, "a");
+    await clock.advance(0);
+    assert.equal(a.elector.isLeader(), true);
+    // As a renewal whose answer the stop cut off: the server has a newer version, still a's.
+    const held = server.get()!;
+    server.leases.set("lock", { ...held, metadata: { ...held.metadata, resourceVersion: String(++server.rv) } });
+    a.stop();
+    await a.done;
+    assert.equal(server.get()?.spec?.holderIdentity, "");
+  });
+
   it("a leader that cannot renew steps down after the renew deadline; another takes over after the lease duration", async () => {
     const server = new LeaseServer();
     const clock = new FakeClock();

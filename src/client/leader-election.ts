@@ -212,18 +212,30 @@ export class LeaderElector {
     }
   }
 
-  /** Gives the lease up, so another candidate need not wait for it to expire. */
+  /**
+   * Gives the lease up, so another candidate need not wait for it to expire. A renewal cut
+   * short by the stop may still have been written (the abort only stopped waiting for its
+   * answer), so the lease we last saw can be one version behind: on a conflict it is read
+   * again and, while still ours, released from there.
+   */
   private async release(): Promise<void> {
-    const current = this.lease;
-    if (!current || current.spec?.holderIdentity !== this.o.identity) return;
+    let current = this.lease;
     const { signal, done } = this.deadline(undefined, this.o.renewDeadlineMs);
     try {
-      const now = formatMicroTime(this.clock.now());
-      const released: Lease = {
-        ...current,
-        spec: { holderIdentity: "", leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: current.spec?.leaseTransitions ?? 0 },
-      };
-      this.observe(await this.o.client.update(resources.leases, released, { signal }), this.clock.now());
+      for (let attempt = 0; current?.spec?.holderIdentity === this.o.identity; attempt++) {
+        const now = formatMicroTime(this.clock.now());
+        const released: Lease = {
+          ...current,
+          spec: { holderIdentity: "", leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: current.spec?.leaseTransitions ?? 0 },
+        };
+        try {
+          this.observe(await this.o.client.update(resources.leases, released, { signal }), this.clock.now());
+          return;
+        } catch (err) {
+          if (!isApiError(err, "Conflict") || attempt > 0) throw err;
+          current = await this.o.client.get(resources.leases, this.o.lease.name, { namespace: this.o.lease.namespace, signal });
+        }
+      }
     } catch (err) {
       this.hooks.onError?.(err);
     } finally {
